@@ -1,0 +1,104 @@
+import { exports } from "cloudflare:workers";
+
+export const ORIGIN = "http://localhost:8787";
+
+let counter = 0;
+const unique = () => `${Date.now().toString(36)}${(counter++).toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+
+export interface Session {
+  cookie: string;
+  userId: string;
+  email: string;
+}
+
+export interface Json {
+  [key: string]: any;
+}
+
+export async function call(
+  method: string,
+  path: string,
+  opts: { cookie?: string; body?: unknown; bearer?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: any; headers: Headers }> {
+  // A distinct client IP per request keeps better-auth's per-IP sign-in rate limit out of the way.
+  const headers: Record<string, string> = { origin: ORIGIN, "cf-connecting-ip": `10.0.${counter % 250}.${counter++ % 250}`, ...opts.headers };
+  if (opts.cookie) headers.cookie = opts.cookie;
+  if (opts.bearer) headers.authorization = `Bearer ${opts.bearer}`;
+  let body: string | undefined;
+  if (opts.body !== undefined) {
+    headers["content-type"] ??= "application/json";
+    body = typeof opts.body === "string" ? opts.body : JSON.stringify(opts.body);
+  }
+  const res = await exports.default.fetch(new Request(`${ORIGIN}${path}`, { method, headers, body }));
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {}
+  return { status: res.status, body: parsed, headers: res.headers };
+}
+
+function cookieFrom(res: { headers: Headers }): string {
+  return res.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
+}
+
+export async function signUp(name = "Test User"): Promise<Session> {
+  const email = `u${unique()}@example.com`;
+  const res = await call("POST", "/api/auth/sign-up/email", { body: { email, password: "correct horse battery", name } });
+  if (res.status !== 200) throw new Error(`sign-up failed ${res.status} ${JSON.stringify(res.body)}`);
+  return { cookie: cookieFrom(res), userId: res.body.user.id, email };
+}
+
+export async function signIn(email: string): Promise<string> {
+  const res = await call("POST", "/api/auth/sign-in/email", { body: { email, password: "correct horse battery" } });
+  if (res.status !== 200) throw new Error(`sign-in failed ${res.status}`);
+  return cookieFrom(res);
+}
+
+export interface Org {
+  id: string;
+  owner: Session;
+}
+
+export async function createOrg(owner?: Session): Promise<Org> {
+  const s = owner ?? (await signUp("Olivia Owner"));
+  const slug = `org-${unique()}`;
+  const res = await call("POST", "/api/auth/organization/create", { cookie: s.cookie, body: { name: `Org ${slug}`, slug } });
+  if (res.status !== 200) throw new Error(`org create failed ${res.status} ${JSON.stringify(res.body)}`);
+  const active = await call("POST", "/api/auth/organization/set-active", { cookie: s.cookie, body: { organizationId: res.body.id } });
+  if (active.status !== 200) throw new Error(`set-active failed ${active.status}`);
+  return { id: res.body.id, owner: s };
+}
+
+/** Invites a new user with `role` and has them accept; returns their session (active in the org). */
+export async function addMember(org: Org, role: "member" | "admin" = "member", name = "Max Member"): Promise<Session & { memberId: string }> {
+  const s = await signUp(name);
+  const inv = await call("POST", "/api/auth/organization/invite-member", { cookie: org.owner.cookie, body: { email: s.email, role } });
+  if (inv.status !== 200) throw new Error(`invite failed ${inv.status} ${JSON.stringify(inv.body)}`);
+  const acc = await call("POST", "/api/auth/organization/accept-invitation", { cookie: s.cookie, body: { invitationId: inv.body.id } });
+  if (acc.status !== 200) throw new Error(`accept failed ${acc.status} ${JSON.stringify(acc.body)}`);
+  await call("POST", "/api/auth/organization/set-active", { cookie: s.cookie, body: { organizationId: org.id } });
+  return { ...s, memberId: acc.body.member.id };
+}
+
+export async function createContact(org: Org, body: Json): Promise<Json> {
+  const res = await call("POST", "/api/contacts", { cookie: org.owner.cookie, body });
+  if (res.status !== 201) throw new Error(`create contact failed ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+export async function createApiKey(org: Org): Promise<string> {
+  const res = await call("POST", "/api/api-keys", { cookie: org.owner.cookie, body: { name: "pipeline" } });
+  if (res.status !== 201) throw new Error(`api key failed ${res.status}`);
+  return res.body.key;
+}
+
+export function expectProblem(res: { status: number; body: any; headers: Headers }, status: number) {
+  if (res.status !== status) throw new Error(`expected ${status}, got ${res.status}: ${JSON.stringify(res.body)}`);
+  const type = res.headers.get("content-type") ?? "";
+  if (!type.startsWith("application/problem+json")) throw new Error(`expected problem+json, got ${type}`);
+  if (res.body.status !== status || typeof res.body.detail !== "string") throw new Error(`bad problem body ${JSON.stringify(res.body)}`);
+}

@@ -1,0 +1,81 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { Scalar } from "@scalar/hono-api-reference";
+import { HTTPException } from "hono/http-exception";
+import { bodyLimit } from "hono/body-limit";
+import { getAuth } from "./auth";
+import { createDb } from "./db/client";
+import type { AppEnv } from "./lib/context";
+import { writeProtection } from "./lib/guard";
+import { Problem, problemResponse } from "./lib/problem";
+import { addressesRoutes } from "./routes/addresses";
+import { apiKeysRoutes } from "./routes/api-keys";
+import { contactsRoutes } from "./routes/contacts";
+import { emailsRoutes } from "./routes/emails";
+import { membersRoutes } from "./routes/members";
+import { organizationRoutes } from "./routes/organization";
+import { phonesRoutes } from "./routes/phones";
+import { tagsRoutes } from "./routes/tags";
+
+export const MAX_BODY_BYTES = 256 * 1024;
+
+export function createApp() {
+  const app = new OpenAPIHono<AppEnv>();
+
+  app.onError((err, c) => {
+    if (err instanceof Problem) return problemResponse(c, err);
+    if (err instanceof HTTPException && err.status < 500) {
+      // Hono's own 4xx (malformed JSON and the like) in the same problem+json shape.
+      return problemResponse(c, new Problem(err.status, err.message || "Invalid request"));
+    }
+    console.error(err);
+    return problemResponse(c, new Problem(500, "Something went wrong on our side. Try again."));
+  });
+
+  app.use(
+    "/api/*",
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new Problem(413, `Request bodies are limited to ${MAX_BODY_BYTES / 1024} KiB.`);
+      },
+    }),
+  );
+  app.use("/api/*", async (c, next) => {
+    c.set("db", createDb(c.env.DB));
+    await next();
+  });
+
+  app.get("/api/health", (c) => c.json({ ok: true }));
+  app.on(["GET", "POST"], "/api/auth/*", (c) => getAuth(c.env, c.req.url).handler(c.req.raw));
+
+  app.use("/api/*", writeProtection);
+
+  const api = app
+    .basePath("/api")
+    .route("/", contactsRoutes)
+    .route("/", phonesRoutes)
+    .route("/", emailsRoutes)
+    .route("/", addressesRoutes)
+    .route("/", tagsRoutes)
+    .route("/", membersRoutes)
+    .route("/", apiKeysRoutes)
+    .route("/", organizationRoutes);
+
+  api.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "Contacts API",
+      version: "1.0.0",
+      description:
+        "Contacts of an AI phone platform. Sign in through /api/auth (cookie session) or send an organization API key as `Authorization: Bearer <key>` on pipeline routes. Errors are application/problem+json.",
+    },
+  });
+  api.get("/docs", Scalar({ url: "/api/openapi.json", pageTitle: "Contacts API" }));
+
+  app.all("/api/*", (c) => problemResponse(c, new Problem(404, `No API route ${c.req.method} ${c.req.path}`)));
+  return { app, api };
+}
+
+const { app, api } = createApp();
+export { app };
+export type AppType = typeof api;

@@ -1,0 +1,89 @@
+import { type SQL, sql } from "drizzle-orm";
+import type { Sort } from "./schemas";
+
+/**
+ * How a search string is matched. Terms of 3+ characters go through the FTS5 trigram index
+ * (substring match on names, company, emails and phone digits); FTS cannot serve shorter
+ * terms, so a search made only of 1-2 character words matches the start of the full name
+ * through the sort_name index instead. Phone-looking input is reduced to its digits, so
+ * "(555) 123-4567", "555.123.4567", "+1 555 123 4567" and "4567" all find the same phone.
+ */
+export type SearchPlan =
+  | { kind: "none" }
+  | { kind: "fts"; match: string; shortWords: string[] }
+  | { kind: "prefix"; prefix: string };
+
+const PHONE_LIKE = /^[\d\s()+\-./]+$/;
+const ftsPhrase = (word: string) => `"${word.replace(/"/g, '""')}"`;
+
+export function planSearch(raw: string | undefined): SearchPlan {
+  const term = (raw ?? "").trim().replace(/\s+/g, " ").toLowerCase();
+  if (!term) return { kind: "none" };
+  if (PHONE_LIKE.test(term)) {
+    let digits = term.replace(/\D/g, "");
+    if (term.startsWith("00")) digits = digits.slice(2);
+    else if (term.startsWith("011")) digits = digits.slice(3);
+    if (digits.length >= 3) return { kind: "fts", match: ftsPhrase(digits), shortWords: [] };
+  }
+  const words = term.split(" ");
+  const long = words.filter((w) => [...w].length >= 3);
+  const short = words.filter((w) => [...w].length < 3);
+  if (long.length === 0) return { kind: "prefix", prefix: term };
+  return { kind: "fts", match: long.map(ftsPhrase).join(" AND "), shortWords: short };
+}
+
+export interface ListParams {
+  organizationId: string;
+  search?: string;
+  sort: Sort;
+  tagIds: string[];
+  page: number;
+  pageSize: number;
+}
+
+const ORDER: Record<Sort, SQL> = {
+  recently_added: sql`c.created_at DESC, c.id DESC`,
+  name_asc: sql`c.sort_name ASC, c.id ASC`,
+  last_contacted_at: sql`c.last_contacted_at DESC, c.id DESC`,
+};
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (m) => `\\${m}`);
+
+/** FROM/WHERE shared by the page and the count query. `c` is the contacts row. */
+export function contactFilter(plan: SearchPlan, organizationId: string, tagIds: string[]): SQL {
+  const parts: SQL[] = [];
+  if (plan.kind === "fts") {
+    parts.push(sql`FROM contact_search s
+      JOIN contact_search_keys k ON k.rowid = s.rowid
+      JOIN contacts c ON c.id = k.contact_id
+      WHERE contact_search MATCH ${plan.match} AND c.organization_id = ${organizationId}`);
+    for (const w of plan.shortWords) {
+      parts.push(sql`AND s.body LIKE ${`%${escapeLike(w)}%`} ESCAPE '\\'`);
+    }
+  } else {
+    parts.push(sql`FROM contacts c WHERE c.organization_id = ${organizationId}`);
+    if (plan.kind === "prefix") {
+      parts.push(sql`AND c.sort_name >= ${plan.prefix} AND c.sort_name < ${`${plan.prefix}\u{10FFFF}`}`);
+    }
+  }
+  if (tagIds.length > 0) {
+    parts.push(sql`AND c.id IN (SELECT ct.contact_id FROM contact_tags ct WHERE ct.tag_id IN (${sql.join(
+      tagIds.map((t) => sql`${t}`),
+      sql`, `,
+    )}))`);
+  }
+  return sql.join(parts, sql` `);
+}
+
+/** The two statements of a list request: one page of ids, and the total. */
+export function listQueries(p: ListParams): { page: SQL; count: SQL } {
+  const plan = planSearch(p.search);
+  const filter = contactFilter(plan, p.organizationId, p.tagIds);
+  const page = sql`SELECT c.id AS id ${filter} ORDER BY ${ORDER[p.sort]} LIMIT ${p.pageSize} OFFSET ${p.page * p.pageSize}`;
+  // Unfiltered totals come from the trigger-maintained counter instead of counting 100k rows.
+  const count =
+    plan.kind === "none" && p.tagIds.length === 0
+      ? sql`SELECT coalesce((SELECT contact_count FROM organization_stats WHERE organization_id = ${p.organizationId}), 0) AS n`
+      : sql`SELECT count(*) AS n ${filter}`;
+  return { page, count };
+}

@@ -1,0 +1,7 @@
+// Secrets are not in wrangler.toml, so `wrangler types` cannot see them.
+interface Env {
+  BETTER_AUTH_SECRET: string;
+  /** Public origin of the app, e.g. https://contacts.example.com. Inferred from the request when unset. */
+  BETTER_AUTH_URL?: string;
+  OPENAI_API_KEY?: string;
+}

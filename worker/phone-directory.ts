@@ -1,0 +1,80 @@
+import { DurableObject } from "cloudflare:workers";
+import { createDb, type Db } from "./db/client";
+import type { ParsedPhone } from "./contacts/phone";
+import { type Resolution, resolveInD1 } from "./contacts/resolve";
+
+interface CacheEntry {
+  contactId: string;
+  expiresAt: number;
+}
+
+// Bounds staleness if an invalidation from the REST API is ever lost.
+const CACHE_TTL_MS = 10 * 60_000;
+const CACHE_MAX = 50_000;
+
+/**
+ * One per organization (idFromName(organization_id)). D1 is the source of truth; this object
+ * serializes resolution per number (awaiting D1 opens the input gate, so concurrent requests
+ * for the same new number wait on one in-flight promise) and answers known numbers from memory.
+ */
+export class PhoneDirectory extends DurableObject<Env> {
+  private readonly db: Db;
+  private readonly cache = new Map<string, CacheEntry>();
+  private readonly inFlight = new Map<string, Promise<Resolution>>();
+  // Bumped by forget(): a resolve that read D1 before an invalidation must not re-cache.
+  private readonly epochs = new Map<string, number>();
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.db = createDb(env.DB);
+  }
+
+  async resolve(organizationId: string, phone: ParsedPhone, source: string): Promise<Resolution> {
+    const hit = this.cache.get(phone.e164);
+    if (hit && hit.expiresAt > Date.now()) return { contactId: hit.contactId, created: false };
+    const pending = this.inFlight.get(phone.e164);
+    if (pending) return { ...(await pending), created: false };
+
+    const epoch = this.epochs.get(phone.e164) ?? 0;
+    const work = resolveInD1(this.db, organizationId, phone, source);
+    this.inFlight.set(phone.e164, work);
+    try {
+      const result = await work;
+      if ((this.epochs.get(phone.e164) ?? 0) === epoch) this.remember(phone.e164, result.contactId);
+      return result;
+    } finally {
+      this.inFlight.delete(phone.e164);
+    }
+  }
+
+  /** Called after any REST change to these numbers (add, edit, move, delete, contact deleted). */
+  async forget(numbers: string[]): Promise<void> {
+    for (const n of numbers) {
+      this.cache.delete(n);
+      this.epochs.set(n, (this.epochs.get(n) ?? 0) + 1);
+    }
+  }
+
+  private remember(e164: string, contactId: string) {
+    if (this.cache.size >= CACHE_MAX) {
+      const oldest = this.cache.keys().next().value;
+      if (oldest !== undefined) this.cache.delete(oldest);
+    }
+    this.cache.set(e164, { contactId, expiresAt: Date.now() + CACHE_TTL_MS });
+  }
+}
+
+export function phoneDirectory(env: Env, organizationId: string) {
+  return env.PHONE_DIRECTORY.get(env.PHONE_DIRECTORY.idFromName(organizationId)) as DurableObjectStub<PhoneDirectory>;
+}
+
+/** Drops cached owners of these numbers; the D1 write it follows has already committed. */
+export async function forgetNumbers(env: Env, organizationId: string, numbers: string[]): Promise<void> {
+  if (numbers.length === 0) return;
+  try {
+    await phoneDirectory(env, organizationId).forget(numbers);
+  } catch (err) {
+    // The cache TTL bounds how long a lost invalidation can matter.
+    console.error("phone directory invalidation failed", err);
+  }
+}

@@ -1,0 +1,91 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { and, desc, eq } from "drizzle-orm";
+import { apiKeys } from "../db/schema";
+import { adminOnly, sessionOf, sha256Hex } from "../lib/guard";
+import { newId, nowIso } from "../lib/ids";
+import { IdParam, createRouter, errorResponses, jsonBody, jsonContent, noContent } from "../lib/openapi";
+import { notFound } from "../lib/problem";
+
+const ApiKeySchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    prefix: z.string().openapi({ description: "The first characters of the key, to recognize it" }),
+    created_at: z.string(),
+    last_used_at: z.string().nullable(),
+  })
+  .openapi("ApiKey");
+
+const CreatedApiKeySchema = ApiKeySchema.extend({
+  key: z.string().openapi({ description: "The secret. Shown once: only its hash is stored." }),
+}).openapi("CreatedApiKey");
+
+const listRoute = createRoute({
+  method: "get",
+  path: "/api-keys",
+  tags: ["API keys"],
+  summary: "The organization's API keys (secrets are never shown again)",
+  middleware: [adminOnly] as const,
+  responses: { 200: jsonContent(z.array(ApiKeySchema), "API keys"), ...errorResponses },
+});
+const createKeyRoute = createRoute({
+  method: "post",
+  path: "/api-keys",
+  tags: ["API keys"],
+  summary: "Create an API key for the call pipeline",
+  middleware: [adminOnly] as const,
+  request: { body: jsonBody(z.object({ name: z.string().trim().min(1, "is required").max(100) })) },
+  responses: { 201: jsonContent(CreatedApiKeySchema, "The key, with its secret"), ...errorResponses },
+});
+const deleteRoute = createRoute({
+  method: "delete",
+  path: "/api-keys/{id}",
+  tags: ["API keys"],
+  summary: "Revoke an API key",
+  middleware: [adminOnly] as const,
+  request: { params: z.object({ id: IdParam("id") }) },
+  responses: { ...noContent, ...errorResponses },
+});
+
+function randomSecret(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return `ck_${btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "")}`;
+}
+
+export const apiKeysRoutes = createRouter()
+  .openapi(listRoute, async (c) => {
+    const rows = await c.var.db
+      .select()
+      .from(apiKeys)
+      .where(eq(apiKeys.organizationId, c.var.principal.organizationId))
+      .orderBy(desc(apiKeys.createdAt));
+    return c.json(
+      rows.map((k) => ({ id: k.id, name: k.name, prefix: k.prefix, created_at: k.createdAt, last_used_at: k.lastUsedAt })),
+      200,
+    );
+  })
+  .openapi(createKeyRoute, async (c) => {
+    const { name } = c.req.valid("json");
+    const principal = sessionOf(c.var.principal);
+    const key = randomSecret();
+    const row = {
+      id: newId(),
+      organizationId: principal.organizationId,
+      name,
+      prefix: key.slice(0, 10),
+      keyHash: await sha256Hex(key),
+      createdByUserId: principal.userId,
+      createdAt: nowIso(),
+    };
+    await c.var.db.insert(apiKeys).values(row);
+    return c.json({ id: row.id, name, prefix: row.prefix, created_at: row.createdAt, last_used_at: null, key }, 201);
+  })
+  .openapi(deleteRoute, async (c) => {
+    const { id } = c.req.valid("param");
+    const deleted = await c.var.db
+      .delete(apiKeys)
+      .where(and(eq(apiKeys.id, id), eq(apiKeys.organizationId, c.var.principal.organizationId)))
+      .returning({ id: apiKeys.id });
+    if (deleted.length === 0) throw notFound("API key");
+    return c.body(null, 204);
+  });
