@@ -9,6 +9,7 @@ import { writeProtection } from "./lib/guard";
 import { Problem, problemResponse } from "./lib/problem";
 import { addressesRoutes } from "./routes/addresses";
 import { apiKeysRoutes } from "./routes/api-keys";
+import { callsRoutes } from "./routes/calls";
 import { contactsRoutes } from "./routes/contacts";
 import { emailsRoutes } from "./routes/emails";
 import { membersRoutes } from "./routes/members";
@@ -52,6 +53,7 @@ export function createApp() {
 
   const api = app
     .basePath("/api")
+    .route("/", callsRoutes)
     .route("/", contactsRoutes)
     .route("/", phonesRoutes)
     .route("/", emailsRoutes)

@@ -68,8 +68,10 @@ function buildAuth(env: Env, baseURL: string) {
         creatorRole: "owner",
         invitationExpiresIn: 60 * 60 * 24 * 7,
         // No mail provider is part of this service: the invitation id is returned by the API
-        // and shown in the web app as a link the admin shares.
+        // and shown in the web app as a link the admin shares. Holding that secret link is the
+        // proof of the invitee's address, so email verification is not required to accept.
         sendInvitationEmail: async () => {},
+        requireEmailVerificationOnInvitation: false,
       }),
     ],
   });

@@ -1,0 +1,119 @@
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import { parsePhone } from "../worker/contacts/phone";
+import { resolveInD1 } from "../worker/contacts/resolve";
+import { createDb } from "../worker/db/client";
+import { type Org, call, createApiKey, createContact, createOrg, expectProblem } from "./helpers";
+
+const count = async (sql: string, ...params: unknown[]) =>
+  Number((await env.DB.prepare(sql).bind(...params).first<{ n: number }>())?.n);
+
+const resolve = (key: string, phone: string) => call("POST", "/api/contacts/resolve", { bearer: key, body: { phone } });
+
+describe("resolve_contact", () => {
+  let org: Org;
+  let key: string;
+  beforeAll(async () => {
+    org = await createOrg();
+    key = await createApiKey(org);
+  });
+
+  it("50 concurrent resolves of one new number in mixed formats give one contact and one phone", async () => {
+    const formats = ["+1 (415) 555-0101", "4155550101", "(415) 555-0101", "+14155550101", "415.555.0101"];
+    const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => resolve(key, formats[i % formats.length]!)));
+    const ids = new Set(answers.map((a) => a.body.contact_id));
+    expect(answers.every((a) => a.status === 200)).toBe(true);
+    expect(ids.size).toBe(1);
+    expect(answers.filter((a) => a.body.created).length).toBe(1);
+    expect(await count("SELECT count(*) AS n FROM contact_phones WHERE organization_id = ? AND phone_number = '+14155550101'", org.id)).toBe(1);
+    expect(await count("SELECT count(*) AS n FROM contacts WHERE organization_id = ?", org.id)).toBe(1);
+    const contact = await call("GET", `/api/contacts/${[...ids][0]}`, { cookie: org.owner.cookie });
+    expect(contact.body).toMatchObject({ first_name: "", last_name: "", source: "inbound_call" });
+    expect(contact.body.phones).toMatchObject([{ phone_number: "+14155550101", is_preferred: true }]);
+  });
+
+  it("finds an existing contact whatever format the carrier sends", async () => {
+    const c = await createContact(org, { first_name: "Known", phones: [{ phone_number: "+1 212 555 0199" }] });
+    for (const f of ["2125550199", "+12125550199", "(212) 555-0199", "1-212-555-0199"]) {
+      const r = await resolve(key, f);
+      expect(r.body).toEqual({ contact_id: c.id, created: false });
+    }
+  });
+
+  it("withheld and invalid caller ids create nothing", async () => {
+    const before = await count("SELECT count(*) AS n FROM contacts WHERE organization_id = ?", org.id);
+    for (const phone of ["anonymous", "Restricted", "unknown", "", "  ", "not a number"]) {
+      const r = await resolve(key, phone);
+      expect(r.status).toBe(200);
+      expect(r.body.contact_id).toBeNull();
+      expect(["withheld", "invalid"]).toContain(r.body.reason);
+    }
+    expect((await resolve(key, "12")).body).toMatchObject({ contact_id: null, reason: "invalid" });
+    expect(await count("SELECT count(*) AS n FROM contacts WHERE organization_id = ?", org.id)).toBe(before);
+  });
+
+  it("interleaved resolves in two organizations never share a contact", async () => {
+    const other = await createOrg();
+    const otherKey = await createApiKey(other);
+    const numbers = ["+13105550111", "+13105550112", "+13105550113"];
+    const results = await Promise.all(numbers.flatMap((n) => [resolve(key, n), resolve(otherKey, n), resolve(key, n), resolve(otherKey, n)]));
+    for (let i = 0; i < numbers.length; i++) {
+      const [a1, b1, a2, b2] = results.slice(i * 4, i * 4 + 4).map((r) => r.body.contact_id);
+      expect(a1).toBe(a2);
+      expect(b1).toBe(b2);
+      expect(a1).not.toBe(b1);
+    }
+    const foreign = await call("GET", `/api/contacts/${results[1]!.body.contact_id}`, { cookie: org.owner.cookie });
+    expectProblem(foreign, 404);
+  });
+
+  it("follows phone deletes, moves and contact deletes made through the REST API", async () => {
+    const number = "+16175550142";
+    const first = (await resolve(key, number)).body.contact_id as string;
+    expect((await resolve(key, number)).body).toEqual({ contact_id: first, created: false }); // now cached
+
+    // Move: delete from the stub, add to a named contact.
+    const stub = await call("GET", `/api/contacts/${first}`, { cookie: org.owner.cookie });
+    const phoneId = stub.body.phones[0].id;
+    expect((await call("DELETE", `/api/contacts/${first}/phones/${phoneId}`, { cookie: org.owner.cookie })).status).toBe(204);
+    const named = await createContact(org, { first_name: "Moved", last_name: "Here" });
+    expect((await call("POST", `/api/contacts/${named.id}/phones`, { cookie: org.owner.cookie, body: { phone_number: number } })).status).toBe(201);
+    expect((await resolve(key, number)).body).toEqual({ contact_id: named.id, created: false });
+
+    // Edit the number away: resolve no longer finds the contact and makes a new stub.
+    const movedPhone = (await call("GET", `/api/contacts/${named.id}`, { cookie: org.owner.cookie })).body.phones[0].id;
+    await call("PUT", `/api/contacts/${named.id}/phones/${movedPhone}`, { cookie: org.owner.cookie, body: { phone_number: "+16175550143" } });
+    const afterEdit = (await resolve(key, number)).body;
+    expect(afterEdit.created).toBe(true);
+    expect((await resolve(key, "+16175550143")).body.contact_id).toBe(named.id);
+
+    // Delete the contact: its number resolves to a fresh stub.
+    expect((await call("DELETE", `/api/contacts/${named.id}`, { cookie: org.owner.cookie })).status).toBe(204);
+    const afterDelete = (await resolve(key, "+16175550143")).body;
+    expect(afterDelete.created).toBe(true);
+    expect(afterDelete.contact_id).not.toBe(named.id);
+  });
+
+  it("a D1 failure in the middle of resolution leaves no partial rows", async () => {
+    const db = createDb(env.DB);
+    const parsed = parsePhone("+17185550177", "US");
+    if (!parsed.ok) throw new Error("bad fixture");
+    const before = await count("SELECT count(*) AS n FROM contacts");
+    await env.DB.exec("CREATE TRIGGER fail_phone BEFORE INSERT ON contact_phones BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
+    try {
+      await expect(resolveInD1(db, org.id, parsed.phone, "inbound_call")).rejects.toThrow();
+    } finally {
+      await env.DB.exec("DROP TRIGGER fail_phone");
+    }
+    expect(await count("SELECT count(*) AS n FROM contacts")).toBe(before);
+    expect(await count("SELECT count(*) AS n FROM contact_phones WHERE phone_number = '+17185550177'")).toBe(0);
+    expect((await resolveInD1(db, org.id, parsed.phone, "inbound_call")).created).toBe(true);
+  });
+
+  it("requires an API key or an admin session", async () => {
+    expectProblem(await call("POST", "/api/contacts/resolve", { body: { phone: "+14155550101" } }), 401);
+    expectProblem(await resolve("ck_not_a_key", "+14155550101"), 401);
+    const admin = await call("POST", "/api/contacts/resolve", { cookie: org.owner.cookie, body: { phone: "+14155550101" } });
+    expect(admin.status).toBe(200);
+  });
+});
