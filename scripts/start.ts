@@ -1,0 +1,36 @@
+// `npm start`: migrate the local D1, seed the demo organization once, build the SPA, serve on :8787.
+import { randomBytes } from "node:crypto";
+import { existsSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { DEMO, seed } from "./seed";
+import { ROOT, startDev, wrangler } from "./lib/wrangler";
+
+const devVars = join(ROOT, ".dev.vars");
+if (!existsSync(devVars)) {
+  writeFileSync(devVars, `BETTER_AUTH_SECRET=${randomBytes(32).toString("hex")}\n`);
+  console.log("Created .dev.vars with a random BETTER_AUTH_SECRET.");
+}
+
+wrangler(["d1", "migrations", "apply", "DB", "--local"], { quiet: true });
+console.log("Local D1 migrated.");
+await seed([]);
+
+const build = spawnSync(process.execPath, [join(ROOT, "node_modules", "vite", "bin", "vite.js"), "build", "--config", "web/vite.config.ts", "--logLevel", "warn"], { cwd: ROOT, stdio: "inherit" });
+if (build.status !== 0) process.exit(build.status ?? 1);
+
+console.log(`
+  Contacts is starting on http://localhost:8787
+  Sign in as ${DEMO.admin.email} / ${DEMO.admin.password} (owner) or ${DEMO.member.email} / ${DEMO.member.password} (member).
+  API reference: http://localhost:8787/api/docs
+`);
+const dev = startDev(["--port", "8787"]);
+const stop = () => {
+  try {
+    process.kill(-dev.pid!, "SIGTERM");
+  } catch {}
+  process.exit(0);
+};
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);
+dev.on("exit", (code) => process.exit(code ?? 0));
