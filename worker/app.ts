@@ -9,6 +9,7 @@ import { writeProtection } from "./lib/guard";
 import { Problem, problemResponse } from "./lib/problem";
 import { addressesRoutes } from "./routes/addresses";
 import { apiKeysRoutes } from "./routes/api-keys";
+import { assignmentsRoutes } from "./routes/assignments";
 import { callsRoutes } from "./routes/calls";
 import { contactsRoutes } from "./routes/contacts";
 import { emailsRoutes } from "./routes/emails";
@@ -53,6 +54,8 @@ export function createApp() {
 
   const api = app
     .basePath("/api")
+    // Before contactsRoutes: /contacts/assignments must not be taken for /contacts/{id}.
+    .route("/", assignmentsRoutes)
     .route("/", callsRoutes)
     .route("/", contactsRoutes)
     .route("/", phonesRoutes)

@@ -101,7 +101,9 @@ export async function loadContacts(db: Db, organizationId: string, ids: string[]
       .where(inArray(contactTags.contactId, ids))
       .orderBy(asc(tags.nameNormalized)),
     db
-      .select({ contactId: contactUser.contactId, memberId: member.id, userId: user.id, name: user.name })
+      // Distinct column names only: inside a D1 batch rows come back keyed by column name,
+      // so selecting member.id and user.id together would collide.
+      .select({ contactId: contactUser.contactId, memberId: contactUser.memberId, userId: member.userId, name: user.name })
       .from(contactUser)
       .innerJoin(member, eq(member.id, contactUser.memberId))
       .innerJoin(user, eq(user.id, member.userId))

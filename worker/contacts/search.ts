@@ -34,6 +34,8 @@ export function planSearch(raw: string | undefined): SearchPlan {
 
 export interface ListParams {
   organizationId: string;
+  /** Further conditions on `c`, e.g. the assignments view's member filter. */
+  extra?: SQL;
   search?: string;
   sort: Sort;
   tagIds: string[];
@@ -78,11 +80,13 @@ export function contactFilter(plan: SearchPlan, organizationId: string, tagIds: 
 /** The two statements of a list request: one page of ids, and the total. */
 export function listQueries(p: ListParams): { page: SQL; count: SQL } {
   const plan = planSearch(p.search);
-  const filter = contactFilter(plan, p.organizationId, p.tagIds);
+  const filter = p.extra
+    ? sql`${contactFilter(plan, p.organizationId, p.tagIds)} AND ${p.extra}`
+    : contactFilter(plan, p.organizationId, p.tagIds);
   const page = sql`SELECT c.id AS id ${filter} ORDER BY ${ORDER[p.sort]} LIMIT ${p.pageSize} OFFSET ${p.page * p.pageSize}`;
   // Unfiltered totals come from the trigger-maintained counter instead of counting 100k rows.
   const count =
-    plan.kind === "none" && p.tagIds.length === 0
+    plan.kind === "none" && p.tagIds.length === 0 && !p.extra
       ? sql`SELECT coalesce((SELECT contact_count FROM organization_stats WHERE organization_id = ${p.organizationId}), 0) AS n`
       : sql`SELECT count(*) AS n ${filter}`;
   return { page, count };

@@ -1,0 +1,106 @@
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import { type Org, addMember, call, createContact, createOrg, expectProblem } from "./helpers";
+
+describe("assignments", () => {
+  let org: Org;
+  let maria: Awaited<ReturnType<typeof addMember>>;
+  let sam: Awaited<ReturnType<typeof addMember>>;
+  const ids: Record<string, string> = {};
+  const get = (query = "") => call("GET", `/api/contacts/assignments${query}`, { cookie: org.owner.cookie });
+
+  beforeAll(async () => {
+    org = await createOrg();
+    maria = await addMember(org, "member", "Maria Chen");
+    sam = await addMember(org, "admin", "Sam Okoro");
+    for (const [first, last, phone] of [["Zoe", "Adams", "+12125550001"], ["Adam", "Young", "+12125550002"], ["Mia", "Stone", "+12125550003"], ["", "", "+12125550004"]] as const) {
+      ids[first || "stub"] = (await createContact(org, { first_name: first, last_name: last, phones: [{ phone_number: phone }] })).id;
+    }
+  });
+
+  it("lists every contact by name with primary phone, stubs last, and counts", async () => {
+    const res = await get();
+    expect(res.status).toBe(200);
+    expect(res.body.contacts.map((c: { first_name: string }) => c.first_name)).toEqual(["Adam", "Mia", "Zoe", ""]);
+    expect(res.body.contacts[0].primary_phone).toBe("(212) 555-0002");
+    expect(res.body).toMatchObject({ total_count: 4, assigned_count: 0, page: 0, page_size: 25, total_pages: 1 });
+  });
+
+  it("assigns idempotently, filters by member and unassigned, and unassigns", async () => {
+    const path = `/api/contacts/${ids.Zoe}/members/${maria.memberId}`;
+    expect((await call("POST", path, { cookie: org.owner.cookie })).status).toBe(204);
+    expect((await call("POST", path, { cookie: org.owner.cookie })).status).toBe(204);
+    const rows = await env.DB.prepare("SELECT count(*) AS n FROM contact_user WHERE contact_id = ?").bind(ids.Zoe).first<{ n: number }>();
+    expect(rows?.n).toBe(1);
+
+    const mine = await get(`?member_filter=${maria.memberId}`);
+    expect(mine.body.contacts.map((c: { id: string }) => c.id)).toEqual([ids.Zoe]);
+    expect(mine.body.contacts[0].assigned_users).toEqual([{ member_id: maria.memberId, user_id: maria.userId, name: "Maria Chen" }]);
+    expect(mine.body.assigned_count).toBe(1);
+    const unassigned = await get("?member_filter=unassigned");
+    expect(unassigned.body.total_count).toBe(3);
+
+    // The member sees the assignment on the contact.
+    const seen = await call("GET", `/api/contacts/${ids.Zoe}`, { cookie: maria.cookie });
+    expect(seen.body.assigned_users.map((u: { name: string }) => u.name)).toEqual(["Maria Chen"]);
+
+    expect((await call("DELETE", path, { cookie: org.owner.cookie })).status).toBe(204);
+    expectProblem(await call("DELETE", path, { cookie: org.owner.cookie }), 404);
+  });
+
+  it("bulk-assigns atomically and reports what was new", async () => {
+    await call("POST", `/api/contacts/${ids.Mia}/members/${sam.memberId}`, { cookie: org.owner.cookie });
+    const all = [ids.Zoe, ids.Adam, ids.Mia].map(String);
+    const res = await call("POST", "/api/contacts/assignments/bulk", { cookie: org.owner.cookie, body: { contact_ids: all, member_id: sam.memberId } });
+    expect(res.body).toEqual({ newly_assigned: 2, already_assigned: 1 });
+
+    const other = await createOrg();
+    const foreign = await createContact(other, { first_name: "Foreign" });
+    const before = await env.DB.prepare("SELECT count(*) AS n FROM contact_user").first<{ n: number }>();
+    expectProblem(
+      await call("POST", "/api/contacts/assignments/bulk", { cookie: org.owner.cookie, body: { contact_ids: [ids.stub, foreign.id], member_id: maria.memberId } }),
+      404,
+    );
+    const after = await env.DB.prepare("SELECT count(*) AS n FROM contact_user").first<{ n: number }>();
+    expect(after?.n).toBe(before?.n);
+  });
+
+  it("searches, sorts and paginates, including past the end", async () => {
+    expect((await get("?search=young")).body.contacts.map((c: { id: string }) => c.id)).toEqual([ids.Adam]);
+    expect((await get("?search=555-0003")).body.contacts.map((c: { id: string }) => c.id)).toEqual([ids.Mia]);
+    const recent = await get("?sort=recently_added");
+    expect(recent.body.contacts[0].id).toBe(ids.stub);
+    const page1 = await get("?page_size=3&page=1");
+    expect(page1.body).toMatchObject({ total_count: 4, total_pages: 2, page: 1 });
+    expect(page1.body.contacts).toHaveLength(1);
+    const past = await get("?page_size=3&page=5");
+    expect(past.body.contacts).toEqual([]);
+    expect(past.body.total_count).toBe(4);
+  });
+
+  it("is admin-only, and hides other organizations' members and contacts", async () => {
+    expectProblem(await call("GET", "/api/contacts/assignments", { cookie: maria.cookie }), 403);
+    expectProblem(await call("POST", `/api/contacts/${ids.Adam}/members/${maria.memberId}`, { cookie: maria.cookie }), 403);
+    expectProblem(await call("POST", "/api/contacts/assignments/bulk", { cookie: maria.cookie, body: { contact_ids: [ids.Adam], member_id: maria.memberId } }), 403);
+    expect((await call("GET", "/api/contacts/assignments", { cookie: sam.cookie })).status).toBe(200);
+
+    const other = await createOrg();
+    const outsider = await addMember(other, "member", "Outsider");
+    expectProblem(await get(`?member_filter=${outsider.memberId}`), 404);
+    expectProblem(await get("?member_filter=somebody"), 400);
+    expectProblem(await call("POST", `/api/contacts/${ids.Adam}/members/${outsider.memberId}`, { cookie: org.owner.cookie }), 404);
+  });
+
+  it("removing a member or deleting a contact removes their assignments", async () => {
+    const jordan = await addMember(org, "member", "Jordan Blake");
+    await call("POST", `/api/contacts/${ids.Adam}/members/${jordan.memberId}`, { cookie: org.owner.cookie });
+    const removed = await call("POST", "/api/auth/organization/remove-member", { cookie: org.owner.cookie, body: { memberIdOrEmail: jordan.memberId } });
+    expect(removed.status).toBe(200);
+    const left = await env.DB.prepare("SELECT count(*) AS n FROM contact_user WHERE member_id = ?").bind(jordan.memberId).first<{ n: number }>();
+    expect(left?.n).toBe(0);
+
+    await call("DELETE", `/api/contacts/${ids.Mia}`, { cookie: org.owner.cookie });
+    const gone = await env.DB.prepare("SELECT count(*) AS n FROM contact_user WHERE contact_id = ?").bind(ids.Mia).first<{ n: number }>();
+    expect(gone?.n).toBe(0);
+  });
+});
