@@ -16,6 +16,7 @@ export default defineConfig(async () => ({
   test: {
     include: ["test/**/*.test.ts"],
     setupFiles: ["./test/apply-migrations.ts"],
+    globalSetup: ["./test/global-setup.ts"],
     testTimeout: 30_000,
   },
 }));

@@ -67,7 +67,8 @@ describe("call pipeline", () => {
     const calls = await call("GET", `/api/contacts/${created.body.contact_id}/calls`, { cookie: org.owner.cookie });
     const details = calls.body[0];
     expect(details).toMatchObject({ transcription: "Hi, this is Jane Doe from Acme.", duration_seconds: 42, ended_at: "2026-11-20T15:05:00.000Z" });
-    expect(details.enrichment.status).toBe("pending");
+    // Queued: the consumer (no OpenAI key in tests) may already have recorded its skip.
+    expect(["pending", "running", "skipped"]).toContain(details.enrichment.status);
     expect(details.analyses.map((a: { analyzer: string }) => a.analyzer)).toEqual(["intent", "sentiment"]);
     expect(details.analyses[1].runs.map((r: { results: { score: number } }) => r.results.score)).toEqual([0.8, 0.2]);
   });

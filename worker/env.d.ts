@@ -4,4 +4,6 @@ interface Env {
   /** Public origin of the app, e.g. https://contacts.example.com. Inferred from the request when unset. */
   BETTER_AUTH_URL?: string;
   OPENAI_API_KEY?: string;
+  /** Per-request timeout of the model call, in ms (default 30000). */
+  OPENAI_TIMEOUT_MS?: string;
 }

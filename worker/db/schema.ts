@@ -331,6 +331,7 @@ export const phoneLines = sqliteTable(
 
 export const ENRICHMENT_STATUSES = [
   "pending",
+  "running",
   "filled",
   "skipped",
   "rejected",
@@ -358,6 +359,8 @@ export const calls = sqliteTable(
     enrichmentPromptTokens: integer("enrichment_prompt_tokens"),
     enrichmentCompletionTokens: integer("enrichment_completion_tokens"),
     enrichedAt: text("enriched_at"),
+    // Lease of the consumer currently enriching this call (duplicate deliveries skip it).
+    enrichmentClaimedAt: text("enrichment_claimed_at"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -6,7 +6,7 @@ import { formatPhone, parsePhone } from "../contacts/phone";
 import { rawStatement, runBatch } from "../db/client";
 import { callAnalyses, calls, phoneLines } from "../db/schema";
 import { isUniqueViolation } from "../lib/db-errors";
-import { memberOnly, pipelineOnly } from "../lib/guard";
+import { adminOnly, memberOnly, pipelineOnly } from "../lib/guard";
 import { newId, nowIso } from "../lib/ids";
 import { IdParam, createRouter, errorResponses, jsonBody, jsonContent } from "../lib/openapi";
 import { notFound } from "../lib/problem";
@@ -126,6 +126,18 @@ const analysisRoute = createRoute({
   request: { params: callParams, body: jsonBody(AnalysisInput) },
   responses: { 201: jsonContent(AnalysisRun.extend({ analyzer: z.string() }), "Stored"), ...errorResponses },
 });
+const enrichRoute = createRoute({
+  method: "post",
+  path: "/calls/{id}/enrich",
+  tags: ["Pipeline"],
+  summary: "Run enrichment again for a call (admin)",
+  middleware: [adminOnly] as const,
+  request: { params: callParams },
+  responses: {
+    202: jsonContent(z.object({ call_id: z.string(), enrichment: z.literal("queued") }), "Queued"),
+    ...errorResponses,
+  },
+});
 const contactCallsRoute = createRoute({
   method: "get",
   path: "/contacts/{id}/calls",
@@ -135,6 +147,15 @@ const contactCallsRoute = createRoute({
   request: { params: callParams },
   responses: { 200: jsonContent(z.array(CallDetails), "Calls"), ...errorResponses },
 });
+
+/** Marks the call's enrichment as pending and queues it (a transcription was saved, or an admin asked). */
+async function queueEnrichment(env: Env, db: Db, organizationId: string, id: string, changes: Partial<typeof calls.$inferInsert> = {}) {
+  await db
+    .update(calls)
+    .set({ ...changes, enrichmentStatus: "pending", enrichmentDetail: null, enrichmentClaimedAt: null, updatedAt: nowIso() })
+    .where(eq(calls.id, id));
+  await env.ENRICHMENT_QUEUE.send({ type: "enrich_contact", organization_id: organizationId, call_id: id });
+}
 
 async function findCall(db: Db, organizationId: string, id: string) {
   const [row] = await db
@@ -209,18 +230,18 @@ export const callsRoutes = createRouter()
     const { organizationId } = c.var.principal;
     const db = c.var.db;
     await findCall(db, organizationId, id);
-    await db
-      .update(calls)
-      .set({
-        transcription: body.transcription,
-        ...(body.ended_at && { endedAt: body.ended_at }),
-        ...(body.duration_seconds !== undefined && { durationSeconds: body.duration_seconds }),
-        enrichmentStatus: "pending",
-        enrichmentDetail: null,
-        updatedAt: nowIso(),
-      })
-      .where(eq(calls.id, id));
-    await c.env.ENRICHMENT_QUEUE.send({ type: "enrich_contact", organization_id: organizationId, call_id: id });
+    await queueEnrichment(c.env, db, organizationId, id, {
+      transcription: body.transcription,
+      ...(body.ended_at && { endedAt: body.ended_at }),
+      ...(body.duration_seconds !== undefined && { durationSeconds: body.duration_seconds }),
+    });
+    return c.json({ call_id: id, enrichment: "queued" as const }, 202);
+  })
+  .openapi(enrichRoute, async (c) => {
+    const { id } = c.req.valid("param");
+    const { organizationId } = c.var.principal;
+    await findCall(c.var.db, organizationId, id);
+    await queueEnrichment(c.env, c.var.db, organizationId, id);
     return c.json({ call_id: id, enrichment: "queued" as const }, 202);
   })
   .openapi(analysisRoute, async (c) => {

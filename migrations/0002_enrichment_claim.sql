@@ -1,0 +1,1 @@
+ALTER TABLE `calls` ADD `enrichment_claimed_at` text;
