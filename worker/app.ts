@@ -8,15 +8,18 @@ import type { AppEnv } from "./lib/context";
 import { writeProtection } from "./lib/guard";
 import { Problem, problemResponse } from "./lib/problem";
 import { addressesRoutes } from "./routes/addresses";
+import { activityRoutes } from "./routes/activity";
 import { apiKeysRoutes } from "./routes/api-keys";
 import { assignmentsRoutes } from "./routes/assignments";
 import { callsRoutes } from "./routes/calls";
 import { contactsRoutes } from "./routes/contacts";
 import { emailsRoutes } from "./routes/emails";
 import { membersRoutes } from "./routes/members";
+import { notesRoutes } from "./routes/notes";
 import { organizationRoutes } from "./routes/organization";
 import { phonesRoutes } from "./routes/phones";
 import { tagsRoutes } from "./routes/tags";
+import { todosRoutes } from "./routes/todos";
 
 export const MAX_BODY_BYTES = 256 * 1024;
 
@@ -62,6 +65,9 @@ export function createApp() {
     .route("/", emailsRoutes)
     .route("/", addressesRoutes)
     .route("/", tagsRoutes)
+    .route("/", notesRoutes)
+    .route("/", todosRoutes)
+    .route("/", activityRoutes)
     .route("/", membersRoutes)
     .route("/", apiKeysRoutes)
     .route("/", organizationRoutes);

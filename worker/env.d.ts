@@ -1,5 +1,6 @@
-// Secrets are not in wrangler.toml, so `wrangler types` cannot see them.
-interface Env {
+// Secrets are not in wrangler.toml, so `wrangler types` cannot see them. Declared on the
+// generated base interface so both the global `Env` and `Cloudflare.Env` carry them.
+interface __BaseEnv_Env {
   BETTER_AUTH_SECRET: string;
   /** Public origin of the app, e.g. https://contacts.example.com. Inferred from the request when unset. */
   BETTER_AUTH_URL?: string;

@@ -7,7 +7,7 @@ const isEnrichMessage = (body: unknown): body is EnrichMessage =>
   typeof body === "object" && body !== null && (body as EnrichMessage).type === "enrich_contact" &&
   typeof (body as EnrichMessage).call_id === "string" && typeof (body as EnrichMessage).organization_id === "string";
 
-export async function handleQueue(batch: MessageBatch, env: Env): Promise<void> {
+export async function handleQueue(batch: MessageBatch, env: Env, _ctx?: ExecutionContext): Promise<void> {
   await Promise.all(
     batch.messages.map(async (message) => {
       if (!isEnrichMessage(message.body)) {

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { rawStatement, runBatch, type Statement } from "../db/client";
-import { loadContact, loadContacts, assertContact, getRegion } from "../contacts/load";
+import { getRegion, loadContact, loadContacts } from "../contacts/load";
 import { parsePhoneInput, phoneConflict } from "../contacts/phones";
 import {
   ContactCreate,
@@ -15,9 +15,6 @@ import {
   contactEmails,
   contactPhones,
   contacts,
-  member,
-  todos,
-  user,
 } from "../db/schema";
 import { isUniqueViolation } from "../lib/db-errors";
 import { newId, nowIso } from "../lib/ids";
@@ -28,21 +25,6 @@ import { forgetNumbers } from "../phone-directory";
 
 const ContactPage = paginated(ContactSchema).openapi("ContactPage");
 const idParams = z.object({ id: IdParam("id") });
-
-const TodoSchema = z
-  .object({
-    id: z.string(),
-    title: z.string(),
-    description: z.string().nullable(),
-    status: z.enum(["open", "done"]),
-    due_at: z.string().nullable(),
-    call_id: z.string().nullable(),
-    assignee: z.object({ member_id: z.string(), name: z.string() }).nullable(),
-    created_at: z.string(),
-    updated_at: z.string(),
-    completed_at: z.string().nullable(),
-  })
-  .openapi("Todo");
 
 const listRoute = createRoute({
   method: "get",
@@ -92,16 +74,6 @@ const deleteRoute = createRoute({
   middleware: [memberOnly] as const,
   request: { params: idParams },
   responses: { ...noContent, ...errorResponses },
-});
-
-const todosRoute = createRoute({
-  method: "get",
-  path: "/contacts/{id}/todos",
-  tags: ["Contacts"],
-  summary: "Todos linked to the contact and its calls, newest first",
-  middleware: [memberOnly] as const,
-  request: { params: idParams },
-  responses: { 200: jsonContent(z.array(TodoSchema), "Todos"), ...errorResponses },
 });
 
 const FIELD_COLUMNS = {
@@ -257,32 +229,4 @@ export const contactsRoutes = createRouter()
     if (deleted.length === 0) throw notFound("Contact");
     await forgetNumbers(c.env, organizationId, phones.map((p) => p.n));
     return c.body(null, 204);
-  })
-  .openapi(todosRoute, async (c) => {
-    const { id } = c.req.valid("param");
-    const { organizationId } = c.var.principal;
-    const db = c.var.db;
-    await assertContact(db, organizationId, id);
-    const rows = await db
-      .select({ todo: todos, assigneeName: user.name })
-      .from(todos)
-      .leftJoin(member, eq(member.id, todos.assigneeMemberId))
-      .leftJoin(user, eq(user.id, member.userId))
-      .where(and(eq(todos.contactId, id), eq(todos.organizationId, organizationId)))
-      .orderBy(desc(todos.createdAt));
-    return c.json(
-      rows.map(({ todo, assigneeName }) => ({
-        id: todo.id,
-        title: todo.title,
-        description: todo.description,
-        status: todo.status,
-        due_at: todo.dueAt,
-        call_id: todo.callId,
-        assignee: todo.assigneeMemberId && assigneeName ? { member_id: todo.assigneeMemberId, name: assigneeName } : null,
-        created_at: todo.createdAt,
-        updated_at: todo.updatedAt,
-        completed_at: todo.completedAt,
-      })),
-      200,
-    );
   });

@@ -1,0 +1,54 @@
+import { ApiError, errorMessage, getMe, signOut, type Me } from "./api";
+
+type Status = "unknown" | "signed-out" | "no-organization" | "ready" | "error";
+
+/** Who is signed in and in which organization, as GET /api/me says; loaded once per sign-in. */
+class Session {
+  status = $state<Status>("unknown");
+  me = $state<Me | null>(null);
+  error = $state("");
+  #loading: Promise<void> | null = null;
+  // A load that was under way when forget() was called must not write its stale answer.
+  #generation = 0;
+
+  load(): Promise<void> {
+    this.#loading ??= this.#fetch();
+    return this.#loading;
+  }
+
+  /** After signing in or out, or switching organization: the next load asks the server again. */
+  forget() {
+    this.#generation++;
+    this.status = "unknown";
+    this.me = null;
+    this.error = "";
+    this.#loading = null;
+  }
+
+  async signOut() {
+    await signOut();
+    this.forget();
+  }
+
+  async #fetch() {
+    const generation = this.#generation;
+    try {
+      const me = await getMe();
+      if (generation !== this.#generation) return;
+      this.me = me;
+      this.status = "ready";
+    } catch (e) {
+      if (generation !== this.#generation) return;
+      const status = e instanceof ApiError ? e.status : 0;
+      if (status === 401) this.status = "signed-out";
+      else if (status === 403) this.status = "no-organization";
+      else {
+        this.status = "error";
+        this.error = errorMessage(e);
+        this.#loading = null;
+      }
+    }
+  }
+}
+
+export const session = new Session();
