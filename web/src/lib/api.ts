@@ -2,7 +2,7 @@ import { hc, type InferResponseType } from "hono/client";
 import type { AppType } from "../../../worker/app";
 
 // The only module that talks to the server: components call these functions, never fetch.
-const client = hc<AppType>("/");
+export const client = hc<AppType>("/");
 
 export type Me = InferResponseType<typeof client.api.me.$get, 200>;
 export type ContactPage = InferResponseType<typeof client.api.contacts.list.$get, 200>;
@@ -57,7 +57,7 @@ async function toApiError(res: AnyResponse): Promise<ApiError> {
   return new ApiError(res.status, message, text(body.code), errors);
 }
 
-async function send<R extends AnyResponse>(request: () => Promise<R>): Promise<R> {
+export async function send<R extends AnyResponse>(request: () => Promise<R>): Promise<R> {
   let res: R;
   try {
     res = await request();
