@@ -1,10 +1,9 @@
 import { and, eq, sql } from "drizzle-orm";
-import OpenAI from "openai";
-import { ContentFilterFinishReasonError, LengthFinishReasonError } from "openai/core/error";
 import { zodResponseFormat } from "openai/helpers/zod";
 import { type Db, createDb, rawStatement, runBatch } from "../db/client";
 import { calls, contacts } from "../db/schema";
 import { newId, nowIso } from "../lib/ids";
+import { TransientError, backoffSeconds, classifyLlmError, createLlm } from "../lib/llm";
 import { CallerDetails, buildMessages } from "./extraction";
 import { type Proposal, hasStubName, validateDetails } from "./validate";
 
@@ -18,40 +17,6 @@ export type Outcome = { ack: true; status: string } | { ack: false; delaySeconds
 
 /** A consumer that died mid-call loses its claim after this long, so a redelivery can proceed. */
 const LEASE_MS = 5 * 60_000;
-const MAX_BACKOFF_SECONDS = 15 * 60;
-export const DEFAULT_MODEL = "gpt-5-mini";
-
-class Transient extends Error {
-  constructor(message: string, readonly retryAfterSeconds = 0) {
-    super(message);
-  }
-}
-
-/** Which OpenAI failures are worth retrying through the queue, and which are final. */
-function classify(err: unknown): Error {
-  if (err instanceof OpenAI.APIConnectionTimeoutError) return new Transient("the model did not answer in time");
-  if (err instanceof OpenAI.APIConnectionError) return new Transient("could not reach the model");
-  if (err instanceof OpenAI.APIError) {
-    const code = (err as { code?: string | null }).code;
-    if (err.status === 429 && code !== "insufficient_quota") {
-      const retryAfter = Number(err.headers?.get("retry-after") ?? 0);
-      return new Transient("rate limited by the model provider (429)", Number.isFinite(retryAfter) ? retryAfter : 0);
-    }
-    if (err.status !== undefined && (err.status >= 500 || err.status === 408 || err.status === 409)) {
-      return new Transient(`model provider error ${err.status}`);
-    }
-    return new Error(`model provider refused the request (${err.status}${code ? ` ${code}` : ""})`);
-  }
-  if (err instanceof LengthFinishReasonError) return new Error("the model's answer was cut off");
-  if (err instanceof ContentFilterFinishReasonError) return new Error("the model's answer was filtered");
-  if (err instanceof SyntaxError || (err instanceof Error && err.name === "ZodError")) {
-    return new Error("the model's answer did not match the schema");
-  }
-  return new Transient(err instanceof Error ? err.message : String(err));
-}
-
-const backoff = (attempts: number, retryAfter: number) =>
-  Math.min(MAX_BACKOFF_SECONDS, Math.max(retryAfter, 10 * 2 ** Math.max(0, attempts - 1)));
 
 async function finish(db: Db, callId: string, status: "filled" | "skipped" | "rejected" | "failed", detail: string, usage?: { model: string; prompt: number; completion: number }) {
   await db
@@ -138,15 +103,9 @@ export async function enrichCall(env: Env, message: EnrichMessage, attempts: num
     .where(eq(contacts.id, call.contactId));
   if (!contact) return finish(db, message.call_id, "skipped", "skipped: the contact no longer exists");
   if (!hasStubName(contact.firstName, contact.lastName)) return finish(db, message.call_id, "skipped", "skipped: not a stub");
-  if (!env.OPENAI_API_KEY) return finish(db, message.call_id, "skipped", "skipped: AI enrichment is not configured");
-
-  const model = env.OPENAI_MODEL || DEFAULT_MODEL;
-  const client = new OpenAI({
-    apiKey: env.OPENAI_API_KEY,
-    baseURL: env.OPENAI_BASE_URL || undefined,
-    maxRetries: 0,
-    timeout: Number(env.OPENAI_TIMEOUT_MS) || 30_000,
-  });
+  const llm = createLlm(env);
+  if (!llm) return finish(db, message.call_id, "skipped", "skipped: AI enrichment is not configured");
+  const { client, model } = llm;
   let completion;
   try {
     completion = await client.chat.completions.parse({
@@ -155,13 +114,13 @@ export async function enrichCall(env: Env, message: EnrichMessage, attempts: num
       response_format: zodResponseFormat(CallerDetails, "caller_details"),
     });
   } catch (err) {
-    const failure = classify(err);
-    if (failure instanceof Transient) {
+    const failure = classifyLlmError(err);
+    if (failure instanceof TransientError) {
       await db
         .update(calls)
         .set({ enrichmentStatus: "pending", enrichmentClaimedAt: null, enrichmentDetail: `retrying: ${failure.message}` })
         .where(eq(calls.id, message.call_id));
-      return { ack: false, delaySeconds: backoff(attempts, failure.retryAfterSeconds), reason: failure.message };
+      return { ack: false, delaySeconds: backoffSeconds(attempts, failure.retryAfterSeconds), reason: failure.message };
     }
     return finish(db, message.call_id, "failed", `failed: ${failure.message}`);
   }
