@@ -15,8 +15,10 @@ import { callsRoutes } from "./routes/calls";
 import { contactsRoutes } from "./routes/contacts";
 import { emailsRoutes } from "./routes/emails";
 import { membersRoutes } from "./routes/members";
+import { messagesRoutes } from "./routes/messages";
 import { notesRoutes } from "./routes/notes";
 import { organizationRoutes } from "./routes/organization";
+import { phoneLinesRoutes } from "./routes/phone-lines";
 import { phonesRoutes } from "./routes/phones";
 import { tagsRoutes } from "./routes/tags";
 import { todosRoutes } from "./routes/todos";
@@ -68,6 +70,8 @@ export function createApp() {
     .route("/", notesRoutes)
     .route("/", todosRoutes)
     .route("/", activityRoutes)
+    .route("/", messagesRoutes)
+    .route("/", phoneLinesRoutes)
     .route("/", membersRoutes)
     .route("/", apiKeysRoutes)
     .route("/", organizationRoutes);

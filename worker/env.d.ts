@@ -7,4 +7,7 @@ interface __BaseEnv_Env {
   OPENAI_API_KEY?: string;
   /** Per-request timeout of the model call, in ms (default 30000). */
   OPENAI_TIMEOUT_MS?: string;
+  /** Twilio credentials; without them outbound SMS are recorded as not sent. */
+  TWILIO_ACCOUNT_SID?: string;
+  TWILIO_AUTH_TOKEN?: string;
 }

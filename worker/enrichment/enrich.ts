@@ -13,7 +13,7 @@ export interface EnrichMessage {
   call_id: string;
 }
 
-export type Outcome = { ack: true; status: string } | { ack: false; delaySeconds: number; reason: string };
+export type Outcome = { ack: true; status: string; contactId?: string } | { ack: false; delaySeconds: number; reason: string };
 
 /** A consumer that died mid-call loses its claim after this long, so a redelivery can proceed. */
 const LEASE_MS = 5 * 60_000;
@@ -102,7 +102,9 @@ export async function enrichCall(env: Env, message: EnrichMessage, attempts: num
     .from(contacts)
     .where(eq(contacts.id, call.contactId));
   if (!contact) return finish(db, message.call_id, "skipped", "skipped: the contact no longer exists");
-  if (!hasStubName(contact.firstName, contact.lastName)) return finish(db, message.call_id, "skipped", "skipped: not a stub");
+  if (!hasStubName(contact.firstName, contact.lastName)) {
+    return { ...(await finish(db, message.call_id, "skipped", "skipped: not a stub")), contactId: call.contactId };
+  }
   const llm = createLlm(env);
   if (!llm) return finish(db, message.call_id, "skipped", "skipped: AI enrichment is not configured");
   const { client, model } = llm;
@@ -149,7 +151,7 @@ export async function enrichCall(env: Env, message: EnrichMessage, attempts: num
         enrichment_claimed_at = NULL, enriched_at = ${nowIso()} WHERE id = ${message.call_id}`,
     ),
   ]);
-  return { ack: true, status: "filled" };
+  return { ack: true, status: "filled", contactId: call.contactId };
 }
 
 /** Dead-lettered messages: enrichment gave up after max_retries; say so on the call. */

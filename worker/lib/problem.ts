@@ -16,6 +16,8 @@ const TITLES: Record<number, string> = {
   415: "Unsupported media type",
   429: "Too many requests",
   500: "Internal error",
+  502: "Upstream error",
+  503: "Service unavailable",
 };
 
 /** An RFC 9457 problem. Thrown anywhere in a request; rendered by the app's error handler. */

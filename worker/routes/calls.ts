@@ -57,7 +57,7 @@ const AnalysisInput = z
   .openapi("AnalysisInput");
 const AnalysisRun = z.object({ id: z.string(), results: z.record(z.string(), z.unknown()), created_at: z.string() }).openapi("AnalysisRun");
 
-const CallDetails = z
+export const CallDetails = z
   .object({
     id: z.string(),
     contact_id: z.string().nullable(),
@@ -174,6 +174,66 @@ async function findByExternalId(db: Db, organizationId: string, externalId: stri
   return row;
 }
 
+/** CallDetails newest first, for one contact (at most 200) or for the given call ids. */
+export async function loadCallDetails(
+  db: Db,
+  organizationId: string,
+  filter: { contactId: string } | { ids: string[] },
+): Promise<z.infer<typeof CallDetails>[]> {
+  if ("ids" in filter && filter.ids.length === 0) return [];
+  const rows = await db
+    .select({ call: calls, lineName: phoneLines.name, lineNumber: phoneLines.phoneNumber })
+    .from(calls)
+    .leftJoin(phoneLines, eq(phoneLines.id, calls.phoneLineId))
+    .where(
+      and(
+        eq(calls.organizationId, organizationId),
+        "ids" in filter ? inArray(calls.id, filter.ids) : eq(calls.contactId, filter.contactId),
+      ),
+    )
+    .orderBy(desc(calls.startedAt), desc(calls.id))
+    .limit(200);
+  const callIds = rows.map((r) => r.call.id);
+  const analyses = callIds.length
+    ? await db
+        .select()
+        .from(callAnalyses)
+        .where(inArray(callAnalyses.callId, callIds))
+        .orderBy(asc(callAnalyses.analyzer), desc(callAnalyses.createdAt))
+    : [];
+  const region = await getRegion(db, organizationId);
+  return rows.map(({ call, lineName, lineNumber }) => {
+    const groups = new Map<string, z.infer<typeof AnalysisRun>[]>();
+    for (const a of analyses) {
+      if (a.callId !== call.id) continue;
+      const runs = groups.get(a.analyzer) ?? [];
+      runs.push({ id: a.id, results: a.results as Record<string, unknown>, created_at: a.createdAt });
+      groups.set(a.analyzer, runs);
+    }
+    return {
+      id: call.id,
+      contact_id: call.contactId,
+      direction: call.direction,
+      caller_phone: call.callerPhone,
+      to_phone: call.toPhone,
+      started_at: call.startedAt,
+      ended_at: call.endedAt,
+      duration_seconds: call.durationSeconds,
+      received_on: lineNumber ? `${lineName} (${formatPhone(lineNumber, region)})` : null,
+      transcription: call.transcription,
+      enrichment: {
+        status: call.enrichmentStatus,
+        detail: call.enrichmentDetail,
+        model: call.enrichmentModel,
+        prompt_tokens: call.enrichmentPromptTokens,
+        completion_tokens: call.enrichmentCompletionTokens,
+        enriched_at: call.enrichedAt,
+      },
+      analyses: [...groups].map(([analyzer, runs]) => ({ analyzer, runs })),
+    };
+  });
+}
+
 export const callsRoutes = createRouter()
   .openapi(resolveRoute, async (c) => {
     const { phone } = c.req.valid("json");
@@ -256,55 +316,6 @@ export const callsRoutes = createRouter()
   .openapi(contactCallsRoute, async (c) => {
     const { id } = c.req.valid("param");
     const { organizationId } = c.var.principal;
-    const db = c.var.db;
-    await assertContact(db, organizationId, id);
-    const rows = await db
-      .select({ call: calls, lineName: phoneLines.name, lineNumber: phoneLines.phoneNumber })
-      .from(calls)
-      .leftJoin(phoneLines, eq(phoneLines.id, calls.phoneLineId))
-      .where(and(eq(calls.contactId, id), eq(calls.organizationId, organizationId)))
-      .orderBy(desc(calls.startedAt), desc(calls.id))
-      .limit(200);
-    const callIds = rows.map((r) => r.call.id);
-    const analyses = callIds.length
-      ? await db
-          .select()
-          .from(callAnalyses)
-          .where(inArray(callAnalyses.callId, callIds))
-          .orderBy(asc(callAnalyses.analyzer), desc(callAnalyses.createdAt))
-      : [];
-    const region = await getRegion(db, organizationId);
-    return c.json(
-      rows.map(({ call, lineName, lineNumber }) => {
-        const groups = new Map<string, z.infer<typeof AnalysisRun>[]>();
-        for (const a of analyses) {
-          if (a.callId !== call.id) continue;
-          const runs = groups.get(a.analyzer) ?? [];
-          runs.push({ id: a.id, results: a.results as Record<string, unknown>, created_at: a.createdAt });
-          groups.set(a.analyzer, runs);
-        }
-        return {
-          id: call.id,
-          contact_id: call.contactId,
-          direction: call.direction,
-          caller_phone: call.callerPhone,
-          to_phone: call.toPhone,
-          started_at: call.startedAt,
-          ended_at: call.endedAt,
-          duration_seconds: call.durationSeconds,
-          received_on: lineNumber ? `${lineName} (${formatPhone(lineNumber, region)})` : null,
-          transcription: call.transcription,
-          enrichment: {
-            status: call.enrichmentStatus,
-            detail: call.enrichmentDetail,
-            model: call.enrichmentModel,
-            prompt_tokens: call.enrichmentPromptTokens,
-            completion_tokens: call.enrichmentCompletionTokens,
-            enriched_at: call.enrichedAt,
-          },
-          analyses: [...groups].map(([analyzer, runs]) => ({ analyzer, runs })),
-        };
-      }),
-      200,
-    );
+    await assertContact(c.var.db, organizationId, id);
+    return c.json(await loadCallDetails(c.var.db, organizationId, { contactId: id }), 200);
   });
