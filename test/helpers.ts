@@ -1,4 +1,4 @@
-import { exports } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 
 export const ORIGIN = "http://localhost:8787";
 
@@ -101,4 +101,46 @@ export function expectProblem(res: { status: number; body: any; headers: Headers
   const type = res.headers.get("content-type") ?? "";
   if (!type.startsWith("application/problem+json")) throw new Error(`expected problem+json, got ${type}`);
   if (res.body.status !== status || typeof res.body.detail !== "string") throw new Error(`bad problem body ${JSON.stringify(res.body)}`);
+}
+
+/** `SELECT count(*) AS n ...` straight from D1. */
+export async function countRows(query: string, ...params: unknown[]): Promise<number> {
+  const row = await env.DB.prepare(query).bind(...params).first<{ n: number }>();
+  return Number(row?.n ?? 0);
+}
+
+const SNAPSHOT_TABLES = [
+  "contacts",
+  "contact_phones",
+  "contact_emails",
+  "contact_addresses",
+  "tags",
+  "contact_tags",
+  "contact_user",
+  "organization_settings",
+  "organization_stats",
+  "api_keys",
+  "calls",
+  "call_analyses",
+  "todos",
+] as const;
+
+/**
+ * Every row the contacts API can write for one organization, read straight from D1: compare two
+ * snapshots to prove that a refused request changed nothing.
+ */
+export async function orgSnapshot(organizationId: string): Promise<Record<string, unknown[]>> {
+  const results = await env.DB.batch(
+    SNAPSHOT_TABLES.map((table) =>
+      env.DB.prepare(`SELECT * FROM ${table} WHERE organization_id = ? ORDER BY rowid`).bind(organizationId),
+    ),
+  );
+  return Object.fromEntries(SNAPSHOT_TABLES.map((table, i) => [table, results[i]!.results]));
+}
+
+/** A 400 problem whose `errors` list a problem with `field`. */
+export function expectInvalid(res: { status: number; body: any; headers: Headers }, field: string) {
+  expectProblem(res, 400);
+  const fields = ((res.body.errors ?? []) as { field: string }[]).map((e) => e.field);
+  if (!fields.includes(field)) throw new Error(`expected an error on ${field}, got ${JSON.stringify(res.body)}`);
 }

@@ -91,9 +91,9 @@ export async function loadContacts(db: Db, organizationId: string, ids: string[]
   if (ids.length === 0) return [];
   const [rows, phones, emails, addresses, tagRows, assigned, settings] = await db.batch([
     db.select().from(contacts).where(and(eq(contacts.organizationId, organizationId), inArray(contacts.id, ids))),
-    db.select().from(contactPhones).where(inArray(contactPhones.contactId, ids)).orderBy(asc(contactPhones.createdAt)),
-    db.select().from(contactEmails).where(inArray(contactEmails.contactId, ids)).orderBy(asc(contactEmails.createdAt)),
-    db.select().from(contactAddresses).where(inArray(contactAddresses.contactId, ids)).orderBy(asc(contactAddresses.createdAt)),
+    db.select().from(contactPhones).where(inArray(contactPhones.contactId, ids)).orderBy(asc(contactPhones.createdAt), asc(contactPhones.id)),
+    db.select().from(contactEmails).where(inArray(contactEmails.contactId, ids)).orderBy(asc(contactEmails.createdAt), asc(contactEmails.id)),
+    db.select().from(contactAddresses).where(inArray(contactAddresses.contactId, ids)).orderBy(asc(contactAddresses.createdAt), asc(contactAddresses.id)),
     db
       .select({ contactId: contactTags.contactId, id: tags.id, name: tags.name, color: tags.color })
       .from(contactTags)

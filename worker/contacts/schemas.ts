@@ -4,7 +4,7 @@ import { CONTACT_STATUSES } from "../db/schema";
 export const PIPELINE_STAGES = ["lead", "prospect", "qualified", "customer", "churned"] as const;
 
 // Printable text only: control characters in names break exports, terminals and prompts.
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+export const CONTROL = /[\u0000-\u001F\u007F]/;
 const text = (max: number) =>
   z
     .string()

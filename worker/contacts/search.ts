@@ -11,10 +11,23 @@ import type { Sort } from "./schemas";
 export type SearchPlan =
   | { kind: "none" }
   | { kind: "fts"; match: string; shortWords: string[] }
-  | { kind: "prefix"; prefix: string };
+  | { kind: "prefix"; prefixes: string[] };
 
 const PHONE_LIKE = /^[\d\s()+\-./]+$/;
 const ftsPhrase = (word: string) => `"${word.replace(/"/g, '""')}"`;
+
+/**
+ * sort_name is lower()ed by SQLite, which folds ASCII only: a non-ASCII letter keeps the case it
+ * was typed in. A 1-2 character prefix has at most four such spellings; match each of them.
+ */
+function caseVariants(term: string): string[] {
+  let out = [""];
+  for (const ch of term) {
+    const forms = /[\x00-\x7f]/.test(ch) ? [ch] : [...new Set([ch.toLowerCase(), ch.toUpperCase()])];
+    out = out.flatMap((p) => forms.map((f) => p + f));
+  }
+  return out;
+}
 
 export function planSearch(raw: string | undefined): SearchPlan {
   const term = (raw ?? "").trim().replace(/\s+/g, " ").toLowerCase();
@@ -28,7 +41,7 @@ export function planSearch(raw: string | undefined): SearchPlan {
   const words = term.split(" ");
   const long = words.filter((w) => [...w].length >= 3);
   const short = words.filter((w) => [...w].length < 3);
-  if (long.length === 0) return { kind: "prefix", prefix: term };
+  if (long.length === 0) return { kind: "prefix", prefixes: caseVariants(term) };
   return { kind: "fts", match: long.map(ftsPhrase).join(" AND "), shortWords: short };
 }
 
@@ -65,7 +78,8 @@ export function contactFilter(plan: SearchPlan, organizationId: string, tagIds: 
   } else {
     parts.push(sql`FROM contacts c WHERE c.organization_id = ${organizationId}`);
     if (plan.kind === "prefix") {
-      parts.push(sql`AND c.sort_name >= ${plan.prefix} AND c.sort_name < ${`${plan.prefix}\u{10FFFF}`}`);
+      const ranges = plan.prefixes.map((p) => sql`(c.sort_name >= ${p} AND c.sort_name < ${`${p}\u{10FFFF}`})`);
+      parts.push(sql`AND (${sql.join(ranges, sql` OR `)})`);
     }
   }
   if (tagIds.length > 0) {

@@ -143,7 +143,11 @@ export const contactsRoutes = createRouter()
     const region = await getRegion(db, organizationId);
     const phones = body.phones.map((p, i) => ({ ...p, parsed: parsePhoneInput(p.phone_number, region, `phones.${i}.phone_number`) }));
     const numbers = phones.map((p) => p.parsed.e164);
-    if (new Set(numbers).size !== numbers.length) throw new Problem(400, "The same phone number is listed twice.");
+    const twice = numbers.findIndex((n, i) => numbers.indexOf(n) !== i);
+    if (twice !== -1) {
+      const field = `phones.${twice}.phone_number`;
+      throw new Problem(400, `${field} is listed twice`, { errors: [{ field, message: "is listed twice" }] });
+    }
     const emails = [...new Map(body.emails.map((e) => [e.email.toLowerCase(), e])).values()];
 
     const id = newId();

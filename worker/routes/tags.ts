@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, asc, eq } from "drizzle-orm";
 import { assertContact } from "../contacts/load";
-import { TagSchema } from "../contacts/schemas";
+import { CONTROL, TagSchema } from "../contacts/schemas";
 import type { Db } from "../db/client";
 import { contactTags, tags } from "../db/schema";
 import { isUniqueViolation } from "../lib/db-errors";
@@ -12,7 +12,7 @@ import { Problem, notFound } from "../lib/problem";
 
 const TagInput = z
   .object({
-    name: z.string().trim().min(1, "is required").max(50),
+    name: z.string().trim().min(1, "is required").max(50).refine((v) => !CONTROL.test(v), "must not contain control characters"),
     color: z
       .string()
       .regex(/^#[0-9a-fA-F]{6}$/, "must be a hex color such as #3b82f6")
