@@ -283,7 +283,9 @@ describe("request guards", () => {
       const res = await attempt("wrong password");
       expect(res.status, `attempt ${i + 1}`).toBe(401);
     }
-    expect((await attempt("wrong password")).status).toBe(429);
+    const limited = await attempt("wrong password");
+    expectProblem(limited, 429);
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
     expect((await attempt("correct horse battery")).status).toBe(429);
     // Another address is not affected.
     expect((await attempt("correct horse battery", "203.0.113.78")).status).toBe(200);

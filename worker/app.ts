@@ -1,6 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { Scalar } from "@scalar/hono-api-reference";
 import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { bodyLimit } from "hono/body-limit";
 import { getAuth } from "./auth";
 import { createDb } from "./db/client";
@@ -53,7 +54,15 @@ export function createApp() {
   });
 
   app.get("/api/health", (c) => c.json({ ok: true }));
-  app.on(["GET", "POST"], "/api/auth/*", (c) => getAuth(c.env, c.req.url).handler(c.req.raw));
+  app.on(["GET", "POST"], "/api/auth/*", async (c) => {
+    const res = await getAuth(c.env, c.req.url).handler(c.req.raw);
+    if (res.status < 400 || !res.headers.get("content-type")?.includes("json")) return res;
+    // better-auth answers {code, message}: re-shape its errors as the API's problem+json.
+    const body = (await res.json().catch(() => ({}))) as { code?: string; message?: string };
+    const retryAfter = res.headers.get("x-retry-after");
+    if (retryAfter) c.header("retry-after", retryAfter);
+    return problemResponse(c, new Problem(res.status as ContentfulStatusCode, body.message || "Request refused", body.code ? { code: body.code } : {}));
+  });
 
   app.use("/api/*", writeProtection);
 
