@@ -36,6 +36,15 @@ const REASONS = [
   ["ask about payment plans", "billing", "Send payment plan options"],
 ] as const;
 
+// Message threads; MMS images are served by the SPA's static assets (web/public/demo-media).
+const THREADS: [("in" | "out"), string, string?][][] = [
+  [["in", "Hi, can I move my cleaning to next week?"], ["out", "Of course! Would Tuesday at 3pm work?"], ["in", "Tuesday 3pm is perfect, thanks"]],
+  [["in", "Here's the invoice you asked for", "/demo-media/photo-1.svg"], ["out", "Got it, thank you. We'll submit it today."]],
+  [["in", "My X-ray from the other clinic", "/demo-media/photo-2.svg"], ["out", "Thanks! Dr. Patel will review it before your visit."], ["in", "Great, see you Friday"]],
+  [["out", "Reminder: your appointment is tomorrow at 10am. Reply C to confirm."], ["in", "C"]],
+  [["in", "Front and back of my new insurance card", "/demo-media/photo-3.svg"], ["out", "Thank you, we've updated your file."]],
+];
+
 function iso(daysAgo: number, minutes = 0): string {
   return new Date(Date.UTC(2026, 10, 20, 15, 0) - daysAgo * 86_400_000 - minutes * 60_000).toISOString();
 }
@@ -80,6 +89,7 @@ export async function buildSeedSql(): Promise<string> {
   });
 
   const usedNumbers = new Set<string>();
+  const usedNumbersByContact = new Map<string, string>();
   const newNumber = () => {
     for (;;) {
       const n = `+1${pick(AREA)}555${String(Math.floor(rand() * 10_000)).padStart(4, "0")}`;
@@ -105,6 +115,7 @@ export async function buildSeedSql(): Promise<string> {
     const phones = stub ? 1 : chance(0.3) ? 2 : 1;
     for (let p = 0; p < phones; p++) {
       const n = newNumber();
+      if (p === 0) usedNumbersByContact.set(id, n);
       out.push(
         `INSERT INTO contact_phones (id, organization_id, contact_id, phone_number, digits, national_digits, label, is_preferred, created_at) VALUES (${[v7(), orgId, id, n, n.slice(1), n.slice(2), p === 0 ? "Mobile" : "Work", p === 0 ? 1 : 0, created].map(q).join(", ")});`,
       );
@@ -144,6 +155,26 @@ export async function buildSeedSql(): Promise<string> {
       }
       if (chance(0.4)) {
         out.push(`INSERT INTO notes (id, organization_id, contact_id, author_user_id, call_id, area, body, created_at, updated_at) VALUES (${[v7(), orgId, id, pick(userIds), callId, "call", `Called to ${reason}. Prefers afternoons.`, started, started].map(q).join(", ")});`);
+      }
+    }
+    const firstPhone = usedNumbersByContact.get(id);
+    if (firstPhone && !stub && chance(0.3)) {
+      const threadStart = Math.floor(rand() * 60) + 1;
+      const thread = pick(THREADS);
+      thread.forEach(([direction, body, media], k) => {
+        const at = iso(threadStart, -k * 7);
+        if (!lastContacted || at > lastContacted) lastContacted = at;
+        const inbound = direction === "in";
+        out.push(
+          `INSERT INTO messages (id, organization_id, contact_id, phone_line_id, direction, from_phone, to_phone, body, media_urls, status, status_detail, provider, sent_by_user_id, sent_at, created_at, updated_at) VALUES (${[
+            v7(), orgId, id, lines[0]!.id, inbound ? "inbound" : "outbound", inbound ? firstPhone : lines[0]!.number, inbound ? lines[0]!.number : firstPhone,
+            body, JSON.stringify(media ? [media] : []), inbound ? "received" : "sent", inbound ? null : "twilio: delivered", inbound ? null : "twilio",
+            inbound ? null : pick(userIds), inbound ? null : at, at, at,
+          ].map(q).join(", ")});`,
+        );
+      });
+      if (chance(0.6)) {
+        out.push(`INSERT INTO contact_memory (contact_id, organization_id, content, sources, model, updated_at) VALUES (${[id, orgId, `- Prefers texts over calls\n- ${pick(["Interested in whitening", "Asked about Invisalign", "Has a cleaning due in March", "Needs an insurance pre-authorization"])}\n- Best reached in the afternoon`, "[]", "gpt-5-mini", iso(threadStart - 1)].map(q).join(", ")});`);
       }
     }
     if (lastContacted) out.push(`UPDATE contacts SET last_contacted_at = ${q(lastContacted)} WHERE id = ${q(id)};`);
