@@ -4,7 +4,7 @@ import { assertContact } from "../contacts/load";
 import { rawStatement, runBatch } from "../db/client";
 import { memberOnly } from "../lib/guard";
 import { IdParam, createRouter, errorResponses, jsonContent } from "../lib/openapi";
-import { Problem } from "../lib/problem";
+import { keysetPage, pageOf } from "../lib/cursor";
 
 const KINDS = ["call", "note", "todo"] as const;
 type Kind = (typeof KINDS)[number];
@@ -18,15 +18,6 @@ const ActivityItem = z
     detail: z.string().nullable(),
   })
   .openapi("ActivityItem");
-
-const encodeCursor = (at: string, id: string) => btoa(JSON.stringify([at, id])).replace(/=+$/, "");
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const value = JSON.parse(atob(cursor)) as unknown;
-    if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === "string")) return value as [string, string];
-  } catch {}
-  throw new Problem(400, "cursor is not one this API returned", { errors: [{ field: "cursor", message: "invalid cursor" }] });
-}
 
 const activityRoute = createRoute({
   method: "get",
@@ -66,14 +57,7 @@ export const activityRoutes = createRouter().openapi(activityRoute, async (c) =>
   const db = c.var.db;
   await assertContact(db, organizationId, id);
   const union = sql.join(FILTER[q.kind]!.map((k) => BRANCHES[k](id, organizationId)), sql` UNION ALL `);
-  // Keyset pagination: new events never shift the pages a client is reading.
-  const after = q.cursor ? decodeCursor(q.cursor) : null;
-  const where = after ? sql`WHERE at < ${after[0]} OR (at = ${after[0]} AND id < ${after[1]})` : sql``;
-  const [result] = (await runBatch(db, [
-    rawStatement(db, sql`SELECT * FROM (${union}) ${where} ORDER BY at DESC, id DESC LIMIT ${q.limit + 1}`),
-  ])) as [D1Result<z.infer<typeof ActivityItem>>];
-  const rows = result.results;
-  const page = rows.slice(0, q.limit);
-  const last = page[page.length - 1];
-  return c.json({ items: page, next_cursor: rows.length > q.limit && last ? encodeCursor(last.at, last.id) : null }, 200);
+  const [result] = (await runBatch(db, [rawStatement(db, keysetPage(union, q.cursor, q.limit))])) as [D1Result<z.infer<typeof ActivityItem>>];
+  const { page, nextCursor } = pageOf(result.results, q.limit);
+  return c.json({ items: page, next_cursor: nextCursor }, 200);
 });

@@ -9,6 +9,7 @@ import { isUniqueViolation } from "../lib/db-errors";
 import { memberOnly, pipelineOnly, sessionOf } from "../lib/guard";
 import { newId, nowIso } from "../lib/ids";
 import { IdParam, createRouter, errorResponses, jsonBody, jsonContent } from "../lib/openapi";
+import { keysetPage, pageOf } from "../lib/cursor";
 import { Problem, notFound } from "../lib/problem";
 import { MessageSchema, loadMessages } from "../messages/load";
 import { loadMemory } from "../messages/memory";
@@ -135,15 +136,6 @@ async function findByProviderId(db: Db, organizationId: string, providerId: stri
   return row;
 }
 
-const encodeCursor = (at: string, id: string) => btoa(JSON.stringify([at, id])).replace(/=+$/, "");
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const v = JSON.parse(atob(cursor)) as unknown;
-    if (Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === "string")) return v as [string, string];
-  } catch {}
-  throw new Problem(400, "cursor is not one this API returned", { errors: [{ field: "cursor", message: "invalid cursor" }] });
-}
-
 export const messagesRoutes = createRouter()
   .openapi(inboundRoute, async (c) => {
     const body = c.req.valid("json");
@@ -244,23 +236,20 @@ export const messagesRoutes = createRouter()
     const branches = [];
     if (q.kind !== "messages") branches.push(sql`SELECT 'call' AS kind, id, started_at AS at FROM calls WHERE contact_id = ${id} AND organization_id = ${organizationId}`);
     if (q.kind !== "calls") branches.push(sql`SELECT 'message' AS kind, id, created_at AS at FROM messages WHERE contact_id = ${id} AND organization_id = ${organizationId}`);
-    const after = q.cursor ? decodeCursor(q.cursor) : null;
-    const where = after ? sql`WHERE at < ${after[0]} OR (at = ${after[0]} AND id < ${after[1]})` : sql``;
-    const [result] = (await runBatch(db, [
-      rawStatement(db, sql`SELECT * FROM (${sql.join(branches, sql` UNION ALL `)}) ${where} ORDER BY at DESC, id DESC LIMIT ${q.limit + 1}`),
-    ])) as [D1Result<{ kind: "call" | "message"; id: string; at: string }>];
-    const page = result.results.slice(0, q.limit);
+    const [result] = (await runBatch(db, [rawStatement(db, keysetPage(sql.join(branches, sql` UNION ALL `), q.cursor, q.limit))])) as [
+      D1Result<{ kind: "call" | "message"; id: string; at: string }>,
+    ];
+    const { page, nextCursor } = pageOf(result.results, q.limit);
     const [callRows, messageRows] = await Promise.all([
       loadCallDetails(db, organizationId, { ids: page.filter((r) => r.kind === "call").map((r) => r.id) }),
       loadMessages(db, organizationId, { ids: page.filter((r) => r.kind === "message").map((r) => r.id) }),
     ]);
     const callsById = new Map(callRows.map((r) => [r.id, r]));
     const messagesById = new Map(messageRows.map((r) => [r.id, r]));
-    const last = page.at(-1);
     return c.json(
       {
         items: page.map((r) => ({ ...r, call: callsById.get(r.id) ?? null, message: messagesById.get(r.id) ?? null })),
-        next_cursor: result.results.length > q.limit && last ? encodeCursor(last.at, last.id) : null,
+        next_cursor: nextCursor,
       },
       200,
     );
