@@ -66,6 +66,17 @@ describe("notes, todos and activity", () => {
     const reopened = await call("PUT", `/api/todos/${todoId}`, { cookie: member.cookie, body: { status: "open" } });
     expect(reopened.body).toMatchObject({ status: "open", completed_at: null });
     expectProblem(await call("PUT", `/api/todos/${todoId}`, { cookie: member.cookie, body: { status: "maybe" } }), 400);
+
+    const added = await call("POST", `/api/contacts/${contactId}/todos`, {
+      cookie: member.cookie,
+      body: { title: "Call back Friday", due_at: "2026-11-27T15:00:00Z", assignee_member_id: member.memberId, call_id: created.body.call_id },
+    });
+    expect(added.status).toBe(201);
+    expect(added.body).toMatchObject({ title: "Call back Friday", status: "open", due_at: "2026-11-27T15:00:00.000Z", assignee: { name: "Maria Member" } });
+    const other = await createOrg();
+    const foreignMember = await addMember(other, "member");
+    expectProblem(await call("POST", `/api/contacts/${contactId}/todos`, { cookie: member.cookie, body: { title: "x", assignee_member_id: foreignMember.memberId } }), 404);
+    expectProblem(await call("POST", `/api/contacts/${contactId}/todos`, { cookie: member.cookie, body: { title: "" } }), 400);
   });
 
   it("merges calls, notes and todos in one timeline with a stable cursor", async () => {
@@ -84,7 +95,7 @@ describe("notes, todos and activity", () => {
     expect(page2.items[0].id).toBe(all.items[2].id);
 
     expect((await items("?kind=calls")).items.every((i: { kind: string }) => i.kind === "call")).toBe(true);
-    expect((await items("?kind=todos")).items).toHaveLength(1);
+    expect((await items("?kind=todos")).items).toHaveLength(2);
     expectProblem(await call("GET", `/api/contacts/${contactId}/activity?cursor=garbage`, { cookie: org.owner.cookie }), 400);
   });
 

@@ -51,7 +51,7 @@ export const errorResponses = {
   409: problem("Conflict"),
 } as const;
 
-export const noContent = { 204: { description: "Done" } } as const;
+export const noContent = { 204: { description: "Done" } };
 
 export const IdParam = (name: string) =>
   z.string().uuid().openapi({ param: { name, in: "path" } });

@@ -2,9 +2,9 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { and, desc, eq } from "drizzle-orm";
 import { assertContact } from "../contacts/load";
 import type { Db } from "../db/client";
-import { member, todos, user } from "../db/schema";
+import { calls, member, todos, user } from "../db/schema";
 import { memberOnly } from "../lib/guard";
-import { nowIso } from "../lib/ids";
+import { newId, nowIso } from "../lib/ids";
 import { IdParam, createRouter, errorResponses, jsonBody, jsonContent } from "../lib/openapi";
 import { notFound } from "../lib/problem";
 
@@ -32,6 +32,25 @@ const listRoute = createRoute({
   middleware: [memberOnly] as const,
   request: { params: z.object({ id: IdParam("id") }) },
   responses: { 200: jsonContent(z.array(TodoSchema), "Todos"), ...errorResponses },
+});
+const TodoInput = z
+  .object({
+    title: z.string().trim().min(1, "is required").max(200).refine((v) => !/[\u0000-\u001F\u007F]/.test(v), "must be one line of text"),
+    description: z.string().trim().max(5_000).optional(),
+    due_at: z.string().datetime({ offset: true, message: "must be an ISO 8601 date-time" }).transform((v) => new Date(v).toISOString()).optional(),
+    assignee_member_id: z.string().uuid().optional(),
+    call_id: z.string().uuid().optional().openapi({ description: "The call this todo came from" }),
+  })
+  .openapi("TodoData");
+
+const createTodoRoute = createRoute({
+  method: "post",
+  path: "/contacts/{id}/todos",
+  tags: ["Todos"],
+  summary: "Add a todo for the contact (optionally linked to one of its calls)",
+  middleware: [memberOnly] as const,
+  request: { params: z.object({ id: IdParam("id") }), body: jsonBody(TodoInput) },
+  responses: { 201: jsonContent(TodoSchema, "The todo"), ...errorResponses },
 });
 const updateRoute = createRoute({
   method: "put",
@@ -79,6 +98,41 @@ export const todosRoutes = createRouter()
     const { organizationId } = c.var.principal;
     await assertContact(c.var.db, organizationId, id);
     return c.json(await selectTodos(c.var.db, organizationId, { contactId: id }), 200);
+  })
+  .openapi(createTodoRoute, async (c) => {
+    const { id } = c.req.valid("param");
+    const body = c.req.valid("json");
+    const p = c.var.principal;
+    const db = c.var.db;
+    await assertContact(db, p.organizationId, id);
+    const [assignee, call] = await Promise.all([
+      body.assignee_member_id
+        ? db.select({ id: member.id }).from(member).where(and(eq(member.id, body.assignee_member_id), eq(member.organizationId, p.organizationId)))
+        : [true],
+      body.call_id
+        ? db.select({ id: calls.id }).from(calls).where(and(eq(calls.id, body.call_id), eq(calls.contactId, id), eq(calls.organizationId, p.organizationId)))
+        : [true],
+    ]);
+    if (!assignee[0]) throw notFound("Member");
+    if (!call[0]) throw notFound("Call");
+    const now = nowIso();
+    const todoId = newId();
+    await db.insert(todos).values({
+      id: todoId,
+      organizationId: p.organizationId,
+      contactId: id,
+      callId: body.call_id ?? null,
+      title: body.title,
+      description: body.description ?? null,
+      dueAt: body.due_at ?? null,
+      assigneeMemberId: body.assignee_member_id ?? null,
+      createdByUserId: p.kind === "session" ? p.userId : null,
+      createdAt: now,
+      updatedAt: now,
+    });
+    const [todo] = await selectTodos(db, p.organizationId, { id: todoId });
+    if (!todo) throw notFound("Todo");
+    return c.json(todo, 201);
   })
   .openapi(updateRoute, async (c) => {
     const { id } = c.req.valid("param");

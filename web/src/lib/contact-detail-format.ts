@@ -1,0 +1,122 @@
+// Words and dates for the contact detail page, in the reader's locale and time zone.
+
+const time = new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit" });
+const dayThisYear = new Intl.DateTimeFormat(undefined, { weekday: "short", month: "short", day: "numeric" });
+const dayOtherYear = new Intl.DateTimeFormat(undefined, { weekday: "short", month: "short", day: "numeric", year: "numeric" });
+const shortDate = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", year: "numeric" });
+const full = new Intl.DateTimeFormat(undefined, { dateStyle: "full", timeStyle: "short" });
+
+/** The local calendar day of an instant, as YYYY-MM-DD: the key that groups a timeline. */
+export function dayKey(iso: string): string {
+  const d = new Date(iso);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+}
+
+export function dayLabel(iso: string, now = new Date()): string {
+  const key = dayKey(iso);
+  if (key === dayKey(now.toISOString())) return "Today";
+  const yesterday = new Date(now);
+  yesterday.setDate(now.getDate() - 1);
+  if (key === dayKey(yesterday.toISOString())) return "Yesterday";
+  const d = new Date(iso);
+  return (d.getFullYear() === now.getFullYear() ? dayThisYear : dayOtherYear).format(d);
+}
+
+const monthDay = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric" });
+
+/** Compact: the time for today, "Nov 3" this year, "Nov 3, 2024" before. */
+export function shortStamp(iso: string, now = new Date()): string {
+  const d = new Date(iso);
+  if (dayKey(iso) === dayKey(now.toISOString())) return time.format(d);
+  return d.getFullYear() === now.getFullYear() ? monthDay.format(d) : shortDate.format(d);
+}
+
+export const timeOfDay = (iso: string) => time.format(new Date(iso));
+export const dateOnly = (iso: string) => shortDate.format(new Date(iso));
+/** For title attributes: the exact moment behind a short label. */
+export const fullDate = (iso: string) => full.format(new Date(iso));
+
+export function duration(seconds: number | null): string | null {
+  if (seconds === null) return null;
+  const m = Math.floor(seconds / 60);
+  const s = seconds % 60;
+  if (m === 0) return `${s} s`;
+  if (m < 60) return s ? `${m} min ${s} s` : `${m} min`;
+  return `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
+/** Consecutive items that fall on the same local day, in the order given. */
+export function groupByDay<T>(items: T[], at: (item: T) => string): { key: string; label: string; items: T[] }[] {
+  const groups: { key: string; label: string; items: T[] }[] = [];
+  for (const item of items) {
+    const key = dayKey(at(item));
+    const last = groups.at(-1);
+    if (last?.key === key) last.items.push(item);
+    else groups.push({ key, label: dayLabel(at(item)), items: [item] });
+  }
+  return groups;
+}
+
+const languageNames = (() => {
+  try {
+    return new Intl.DisplayNames(undefined, { type: "language" });
+  } catch {
+    return null;
+  }
+})();
+
+/** "Portuguese (Brazil)" for "pt-BR"; the tag itself when the browser has no name for it. */
+export function languageName(tag: string): string {
+  try {
+    return languageNames?.of(tag) ?? tag;
+  } catch {
+    return tag;
+  }
+}
+
+export const TIME_ZONES: readonly string[] = (() => {
+  try {
+    return Intl.supportedValuesOf("timeZone");
+  } catch {
+    return [];
+  }
+})();
+
+/** The contact's local time now, e.g. "3:42 PM", or null for an unknown zone. */
+export function localTime(timeZone: string, now = new Date()): string | null {
+  try {
+    return new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit", timeZone }).format(now);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A number as a call recorded it ("+1 415 555 0132", "(415) 555-0132"), shown the way the
+ * contact's own phone list shows it when it is one of them.
+ */
+export function knownNumber(raw: string | null, phones: readonly { phone_number: string; formatted: string }[]): string | null {
+  if (!raw) return null;
+  const digits = raw.replace(/\D/g, "");
+  if (digits.length < 7) return raw;
+  return phones.find((p) => p.phone_number.replace(/\D/g, "").endsWith(digits))?.formatted ?? raw;
+}
+
+const isPlaceholder = (s: string) => !s.trim() || s.trim().toLowerCase() === "unknown";
+
+/** The person's name; empty for a stub (both names empty or "Unknown", as enrichment sees it). */
+export function personName(c: { first_name: string; last_name: string }): string {
+  if (isPlaceholder(c.first_name) && isPlaceholder(c.last_name)) return "";
+  return `${c.first_name} ${c.last_name}`.trim();
+}
+
+export const STATUS_LABELS = {
+  active: "Active",
+  inactive: "Inactive",
+  do_not_contact: "Do not contact",
+  archived: "Archived",
+} as const;
+
+export const PIPELINE_STAGES = ["lead", "prospect", "qualified", "customer", "churned"] as const;
+
+export const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
