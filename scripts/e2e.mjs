@@ -42,6 +42,23 @@ function ensureBuilt() {
   run([join(ROOT, "node_modules/vite/bin/vite.js"), "build", "--config", "web/vite.config.ts", "--logLevel", "warn"], "vite build");
 }
 
+// Third-party APIs are real local HTTP servers speaking their wire formats (test/fakes).
+const { startFakeOpenAI } = await import(pathToFileURL(join(ROOT, "test/fakes/openai-server.mjs")).href);
+const { startFakeTwilio } = await import(pathToFileURL(join(ROOT, "test/fakes/twilio-server.mjs")).href);
+const [fakeOpenAI, fakeTwilio] = await Promise.all([startFakeOpenAI(), startFakeTwilio()]);
+const TWILIO_SID = "ACe2e0000000000000000000000000000";
+/** What tests get as `t.fakes`: script the model at `${openai}/__script`, read Twilio at `${twilio}/__requests/${twilioSid}`. */
+const FAKES = { openai: `${fakeOpenAI.url}/ns/e2e`, twilio: fakeTwilio.url, twilioSid: TWILIO_SID };
+const FAKE_VARS = [
+  "OPENAI_API_KEY:sk-e2e",
+  `OPENAI_BASE_URL:${FAKES.openai}/v1`,
+  "OPENAI_MODEL:gpt-e2e",
+  "OPENAI_TIMEOUT_MS:5000",
+  `TWILIO_ACCOUNT_SID:${TWILIO_SID}`,
+  "TWILIO_AUTH_TOKEN:e2e-token",
+  `TWILIO_BASE_URL:${FAKES.twilio}`,
+];
+
 /** `wrangler dev` in its own process group, so stopping it stops workerd too. */
 async function startWorker(persistDir) {
   const [port, inspectorPort] = await freePorts(2);
@@ -55,6 +72,7 @@ async function startWorker(persistDir) {
       "--inspector-port", String(inspectorPort),
       "--persist-to", persistDir,
       "--var", `BETTER_AUTH_SECRET:${secret}`,
+      ...FAKE_VARS.flatMap((v) => ["--var", v]),
       "--show-interactive-dev-session=false",
       "--live-reload=false",
     ],
@@ -150,6 +168,7 @@ async function runTests(baseURL, tests) {
       const pageErrors = [];
       const t = {
         baseURL,
+        fakes: FAKES,
         /** A page in a fresh browser context (its own cookies) at the given viewport width. */
         async newPage({ width = 1280, height = 800 } = {}) {
           // Each context is its own client IP, so better-auth's per-IP sign-in/sign-up rate limit
@@ -193,6 +212,7 @@ let worker = null;
 let result = { passed: 0, failed: 1 };
 const cleanUp = async () => {
   await worker?.stop();
+  await Promise.all([fakeOpenAI.close(), fakeTwilio.close()]);
   rmSync(persistDir, { recursive: true, force: true });
 };
 for (const signal of ["SIGINT", "SIGTERM"]) {

@@ -39,6 +39,7 @@ describe("assignments", () => {
     expect(mine.body.assigned_count).toBe(1);
     const unassigned = await get("?member_filter=unassigned");
     expect(unassigned.body.total_count).toBe(3);
+    expect(unassigned.body.organization_total_count).toBe(4);
 
     // The member sees the assignment on the contact.
     const seen = await call("GET", `/api/contacts/${ids.Zoe}`, { cookie: maria.cookie });

@@ -5,13 +5,28 @@
 //
 // Answers: {kind:"details", details, usage?} | {kind:"content", content} | {kind:"refusal", text}
 //        | {kind:"status", status, error?, headers?} | {kind:"delay", ms, details} | {kind:"hang"} | {kind:"reset"}
-// With no scripted answer left, the server answers {kind:"details"} with every field null.
+// With no scripted answer left, it answers by schema name: caller_details from what the
+// transcript says ("this is First Last", an email), reply_suggestions and contact_memory canned.
 import { createServer } from "node:http";
 
 const NULL_DETAILS = {
   first_name: null, last_name: null, email: null, company: null, job_title: null,
   preferred_language: null, timezone: null, gender: null, gender_confidence: null, pipeline_stage: null,
 };
+
+function defaultAnswer(body) {
+  const schema = body.response_format?.json_schema?.name;
+  const text = body.messages?.map((m) => m.content).join("\n") ?? "";
+  if (schema === "reply_suggestions") {
+    return { kind: "content", content: JSON.stringify({ replies: ["Thanks for your message! We'll get back to you shortly.", "Happy to help. What time works best for you?", "Got it, thank you!"] }) };
+  }
+  if (schema === "contact_memory") {
+    return { kind: "content", content: JSON.stringify({ memory: "- Prefers text messages\n- Asked about scheduling" }) };
+  }
+  const name = /this is ([A-Z][a-z]+) ([A-Z][a-z]+)/.exec(text);
+  const email = /[\w.+-]+@[\w-]+(\.[\w-]+)+/.exec(text);
+  return { kind: "details", details: { first_name: name?.[1] ?? null, last_name: name?.[2] ?? null, email: email?.[0] ?? null } };
+}
 
 function completion(body, message, usage) {
   return {
@@ -57,7 +72,7 @@ export function startFakeOpenAI(port = 0) {
     }
     const body = JSON.parse(text);
     s.requests.push(body);
-    const answer = s.script.shift() ?? { kind: "details", details: {} };
+    const answer = s.script.shift() ?? defaultAnswer(body);
     switch (answer.kind) {
       case "details":
         return send(200, completion(body, { content: JSON.stringify({ ...NULL_DETAILS, ...answer.details }) }, answer.usage));

@@ -30,6 +30,7 @@ const AssignmentPage = z
     contacts: z.array(ContactAssignment),
     total_count: z.number().int(),
     assigned_count: z.number().int().openapi({ description: "Contacts with at least one assignee, organization-wide" }),
+    organization_total_count: z.number().int().openapi({ description: "All contacts of the organization, whatever the filters" }),
     page: z.number().int(),
     page_size: z.number().int(),
     total_pages: z.number().int(),
@@ -122,11 +123,12 @@ export const assignmentsRoutes = createRouter()
       pageSize: q.page_size,
       extra,
     });
-    const [pageResult, countResult, assignedResult] = (await runBatch(db, [
+    const [pageResult, countResult, assignedResult, orgTotal] = (await runBatch(db, [
       rawStatement(db, page),
       rawStatement(db, count),
       rawStatement(db, sql`SELECT count(DISTINCT contact_id) AS n FROM contact_user WHERE organization_id = ${organizationId}`),
-    ])) as [D1Result<{ id: string }>, D1Result<{ n: number }>, D1Result<{ n: number }>];
+      rawStatement(db, sql`SELECT coalesce((SELECT contact_count FROM organization_stats WHERE organization_id = ${organizationId}), 0) AS n`),
+    ])) as [D1Result<{ id: string }>, D1Result<{ n: number }>, D1Result<{ n: number }>, D1Result<{ n: number }>];
     const contacts = await loadContacts(db, organizationId, pageResult.results.map((r) => r.id));
     const total = Number(countResult.results[0]?.n ?? 0);
     return c.json(
@@ -143,6 +145,7 @@ export const assignmentsRoutes = createRouter()
         })),
         total_count: total,
         assigned_count: Number(assignedResult.results[0]?.n ?? 0),
+        organization_total_count: Number(orgTotal.results[0]?.n ?? 0),
         page: q.page,
         page_size: q.page_size,
         total_pages: Math.ceil(total / q.page_size),

@@ -1,6 +1,9 @@
 // Steps a person takes, shared by the browser tests.
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+
+const SCREENSHOTS = join(import.meta.dirname, "../../../test-results/screenshots");
 
 export const PASSWORD = "correct horse battery";
 
@@ -8,12 +11,13 @@ export function newUser(name = "Dana Whitfield") {
   return { name, email: `e2e-${randomBytes(6).toString("hex")}@example.com`, password: PASSWORD };
 }
 
-export async function signUp(page, user) {
+/** Fills in the sign-up form; `landing` is where the app should go next. */
+export async function signUp(page, user, landing = "**/onboarding") {
   await page.getByLabel("Name").fill(user.name);
   await page.getByLabel("Email").fill(user.email);
   await page.getByLabel("Password").fill(user.password);
   await page.getByRole("button", { name: "Create account" }).click();
-  await page.waitForURL("**/onboarding");
+  await page.waitForURL(landing);
 }
 
 export async function createOrganization(page, name) {
@@ -45,3 +49,66 @@ export async function expectAlert(page, text) {
   const shown = await alert.innerText();
   assert.ok(!/[{}]/.test(shown), `alert shows raw JSON: ${shown}`);
 }
+
+/** A new account with its own organization, signed in at /contacts, in a fresh browser context. */
+export async function newOrganization(t, { width = 1280, organization = "Northwind Dental", name } = {}) {
+  const page = await t.newPage({ width });
+  const user = newUser(name);
+  await page.goto("/sign-up");
+  await signUp(page, user);
+  await createOrganization(page, organization);
+  return { page, user };
+}
+
+/** Calls the API with the page's session (setting up data a test is not about). */
+export async function api(page, method, path, data) {
+  const res = await page.request.fetch(path, { method, data, headers: data ? undefined : { "content-length": "0" } });
+  if (!res.ok()) throw new Error(`${method} ${path} ${res.status()}: ${await res.text()}`);
+  return res.status() === 204 ? null : res.json();
+}
+
+/** The visible element with this text (narrow screens render cards, wide ones a table). */
+export const visibleText = (page, text, options) => page.getByText(text, options).filter({ visible: true }).first();
+
+/** Creates a tag in Settings the way an admin does. */
+export async function createTagInSettings(page, name, colorName = "Emerald") {
+  await page.getByRole("form", { name: "New tag" }).getByLabel("Tag name").fill(name);
+  await page.getByRole("radio", { name: colorName }).check();
+  await page.getByRole("button", { name: "Add tag" }).click();
+  await page.getByRole("list", { name: "Tags" }).getByText(name, { exact: true }).waitFor();
+}
+
+/** Invites someone in Settings and returns the invitation link shown to copy. */
+export async function inviteInSettings(page, email, role = "member") {
+  const form = page.getByRole("form", { name: "Invite a member" });
+  await form.getByLabel("Email").fill(email);
+  await form.getByLabel("Role").selectOption(role);
+  await form.getByRole("button", { name: "Invite" }).click();
+  const link = page.getByLabel("Invitation link", { exact: true });
+  await link.waitFor();
+  return link.inputValue();
+}
+
+/** Follows a link of the app's main navigation (tabs on phones, header links on desktops). */
+export async function navigateTo(page, label) {
+  await page.getByRole("navigation", { name: "Main" }).filter({ visible: true }).getByRole("link", { name: label }).click();
+  await page.getByRole("heading", { level: 1, name: label, exact: true }).waitFor();
+}
+
+/** A full-page screenshot taken from the top, so the sticky header is drawn where it belongs. */
+export async function screenshot(t, page, name) {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await t.screenshot(page, name);
+}
+
+/** Only what the viewport shows: a modal dialog over the page as a person sees it. */
+export const viewportScreenshot = (page, name) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+
+/** The element that has keyboard focus, described by its accessible-ish name. */
+export const focused = (page) =>
+  page.evaluate(() => {
+    const el = document.activeElement;
+    if (!el) return "";
+    const label = el.getAttribute("aria-label") ?? el.labels?.[0]?.textContent ?? el.getAttribute("name") ?? el.textContent;
+    return (label ?? "").replace(/\s+/g, " ").trim();
+  });

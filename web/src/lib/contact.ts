@@ -11,3 +11,5 @@ export function initials(name: string): string {
   const last = words.length > 1 ? (words.at(-1)?.[0] ?? "") : "";
   return (first + last).toUpperCase();
 }
+
+export const preferredEmail = (c: Contact) => c.emails.find((e) => e.is_preferred) ?? c.emails[0];

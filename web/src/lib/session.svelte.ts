@@ -7,6 +7,8 @@ class Session {
   status = $state<Status>("unknown");
   me = $state<Me | null>(null);
   error = $state("");
+  /** Owners and admins manage members, tags, keys and assignments. */
+  readonly isAdmin = $derived(this.me?.role === "owner" || this.me?.role === "admin");
   #loading: Promise<void> | null = null;
   // A load that was under way when forget() was called must not write its stale answer.
   #generation = 0;

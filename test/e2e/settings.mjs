@@ -1,0 +1,99 @@
+// Settings: tags, API keys and the default phone region, as an admin manages them.
+import assert from "node:assert/strict";
+import { createTagInSettings, focused, navigateTo, newOrganization, visibleText } from "./lib/flows.mjs";
+
+export async function tagsAreCreatedRenamedRecoloredAndDeleted(t) {
+  const { page } = await newOrganization(t, { width: 375 });
+  await navigateTo(page, "Settings");
+  await createTagInSettings(page, "Follow up", "Red");
+  await createTagInSettings(page, "VIP", "Amber");
+  const tags = page.getByRole("list", { name: "Tags" });
+
+  await tags.getByRole("button", { name: "Edit tag Follow up" }).click();
+  const edit = page.getByRole("form", { name: "Edit tag Follow up" });
+  assert.equal(await focused(page), "Tag name");
+  await edit.getByLabel("Tag name").fill("Call back");
+  await edit.getByRole("radio", { name: "Purple" }).check();
+  await edit.getByRole("button", { name: "Save" }).click();
+  await page.getByText('Tag "Call back" saved.').waitFor();
+  await tags.getByText("Call back", { exact: true }).waitFor();
+  const dot = tags.locator("li", { hasText: "Call back" }).locator("span[aria-hidden=true]").first();
+  assert.equal(await dot.evaluate((el) => getComputedStyle(el).backgroundColor), "rgb(168, 85, 247)");
+
+  // A duplicate name is refused in words.
+  await page.getByRole("form", { name: "New tag" }).getByLabel("Tag name").fill("vip");
+  await page.getByRole("button", { name: "Add tag" }).click();
+  await page.getByRole("form", { name: "New tag" }).getByRole("alert").getByText('A tag named "vip" already exists.').waitFor();
+
+  await tags.getByRole("button", { name: "Delete tag VIP" }).click();
+  const confirm = page.getByRole("dialog", { name: "Delete the tag “VIP”?" });
+  await confirm.getByRole("button", { name: "Cancel" }).click();
+  await confirm.waitFor({ state: "hidden" });
+  await tags.getByRole("button", { name: "Delete tag VIP" }).click();
+  await confirm.getByRole("button", { name: "Delete tag" }).click();
+  await confirm.waitFor({ state: "hidden" });
+  await tags.getByText("VIP", { exact: true }).waitFor({ state: "detached" });
+
+  // The list's tag filter offers what Settings made.
+  await navigateTo(page, "Contacts");
+  await page.getByRole("button", { name: "Filter by tags" }).click();
+  await page.getByRole("checkbox", { name: "Call back" }).waitFor();
+  assert.equal(await page.getByRole("checkbox", { name: "VIP" }).count(), 0);
+}
+
+export async function apiKeysAreShownOnceUsedAndRevoked(t) {
+  const { page } = await newOrganization(t);
+  await navigateTo(page, "Settings");
+  await page.getByLabel("Key name").fill("Carrier webhook");
+  await page.getByRole("button", { name: "Create key" }).click();
+  await page.getByText("This is the only time it is shown.").waitFor();
+  const secret = await page.getByLabel("API key secret").inputValue();
+  assert.match(secret, /^ck_/);
+  const keys = page.getByRole("list", { name: "API keys" });
+  await keys.getByText("never used").waitFor();
+  await keys.getByText(`${secret.slice(0, 10)}…`).waitFor();
+
+  // The pipeline uses the key; the list then says when.
+  const res = await page.request.post("/api/calls", {
+    headers: { authorization: `Bearer ${secret}` },
+    data: { caller_phone: "(415) 555-0101" },
+  });
+  assert.equal(res.status(), 201, await res.text());
+  await page.getByRole("button", { name: "I have saved it" }).click();
+  await page.getByLabel("API key secret").waitFor({ state: "detached" });
+  await page.reload();
+  await keys.getByText(/last used/).waitFor();
+  assert.equal(await page.getByLabel("API key secret").count(), 0, "the secret is never shown again");
+
+  await keys.getByRole("button", { name: "Revoke API key Carrier webhook" }).click();
+  await page.getByRole("dialog", { name: "Revoke “Carrier webhook”?" }).getByRole("button", { name: "Revoke key" }).click();
+  await page.getByText("No API keys yet.").waitFor();
+  const refused = await page.request.post("/api/contacts/resolve", { headers: { authorization: `Bearer ${secret}` }, data: { phone: "(415) 555-0101" } });
+  assert.equal(refused.status(), 401);
+
+  // The caller the pipeline reported is a stub contact in the list.
+  await navigateTo(page, "Contacts");
+  await visibleText(page, "Unknown caller").waitFor();
+  await visibleText(page, "(415) 555-0101").waitFor();
+}
+
+export async function defaultRegionChangesHowNumbersAreRead(t) {
+  const { page } = await newOrganization(t);
+  await navigateTo(page, "Settings");
+  const region = page.getByLabel("Region", { exact: true });
+  assert.equal(await region.inputValue(), "US");
+  await region.selectOption("GB");
+  await page.getByRole("button", { name: "Save region" }).click();
+  await page.getByText("Default phone region saved.").waitFor();
+  await page.reload();
+  assert.equal(await page.getByLabel("Region", { exact: true }).inputValue(), "GB");
+
+  await navigateTo(page, "Contacts");
+  await page.getByRole("button", { name: "New contact" }).click();
+  const dialog = page.getByRole("dialog", { name: "New contact" });
+  await dialog.getByLabel("First name").fill("Harriet");
+  await dialog.getByLabel("Phone").fill("020 7946 0958");
+  await dialog.getByRole("button", { name: "Create contact" }).click();
+  await dialog.waitFor({ state: "hidden" });
+  await visibleText(page, "020 7946 0958").waitFor();
+}
