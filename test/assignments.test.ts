@@ -105,3 +105,32 @@ describe("assignments", () => {
     expect(gone?.n).toBe(0);
   });
 });
+
+describe("tag filter plans", () => {
+  it("rare and common tags, with and without search, give the same answers as a direct count", async () => {
+    const org = await createOrg();
+    const rare = (await call("POST", "/api/tags", { cookie: org.owner.cookie, body: { name: "Rare", color: "#111111" } })).body.id;
+    const common = (await call("POST", "/api/tags", { cookie: org.owner.cookie, body: { name: "Common", color: "#222222" } })).body.id;
+    const now = new Date().toISOString();
+    // 150 contacts straight into D1: one rare-tagged (< 1% of the org), half common-tagged.
+    const statements = [];
+    for (let i = 0; i < 150; i++) {
+      const id = crypto.randomUUID();
+      statements.push(env.DB.prepare("INSERT INTO contacts (id, organization_id, first_name, last_name, created_at, updated_at) VALUES (?, ?, ?, 'Tagtest', ?, ?)").bind(id, org.id, i % 2 ? "Anna" : "Bert", now, now));
+      if (i === 8) statements.push(env.DB.prepare("INSERT INTO contact_tags (contact_id, tag_id, organization_id, created_at) VALUES (?, ?, ?, ?)").bind(id, rare, org.id, now));
+      if (i % 2) statements.push(env.DB.prepare("INSERT INTO contact_tags (contact_id, tag_id, organization_id, created_at) VALUES (?, ?, ?, ?)").bind(id, common, org.id, now));
+    }
+    await env.DB.batch(statements);
+    const list = (q: string) => call("GET", `/api/contacts/list?${q}`, { cookie: org.owner.cookie });
+    expect((await list(`tag_ids=${rare}`)).body.total_count).toBe(1);
+    expect((await list(`tag_ids=${common}`)).body).toMatchObject({ total_count: 75, total_pages: 3 });
+    expect((await list(`tag_ids=${common},${rare}`)).body.total_count).toBe(76);
+    expect((await list(`tag_ids=${common}&search=anna`)).body.total_count).toBe(75);
+    expect((await list(`tag_ids=${common}&search=bert`)).body.total_count).toBe(0);
+    expect((await list(`tag_ids=${rare}&search=bert`)).body.total_count).toBe(1);
+    expect((await list(`tag_ids=${rare}&search=anna`)).body.total_count).toBe(0);
+    const res = await list(`tag_ids=${common}&sort=name_asc`);
+    expect(res.body.contacts.every((c: { first_name: string }) => c.first_name === "Anna")).toBe(true);
+    expect(res.headers.get("server-timing")).toMatch(/^d1;dur=/);
+  });
+});

@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { and, eq, sql } from "drizzle-orm";
 import { assertContact, loadContacts } from "../contacts/load";
 import { AssignedUserSchema, SORTS, TagSchema, listQueryFields } from "../contacts/schemas";
-import { listQueries } from "../contacts/search";
+import { runList } from "../contacts/list";
 import { type Db, rawStatement, runBatch } from "../db/client";
 import { contactUser, member } from "../db/schema";
 import { adminOnly } from "../lib/guard";
@@ -114,23 +114,16 @@ export const assignmentsRoutes = createRouter()
       await assertMember(db, organizationId, q.member_filter);
       extra = sql`c.id IN (SELECT cu.contact_id FROM contact_user cu WHERE cu.member_id = ${q.member_filter})`;
     }
-    const { page, count } = listQueries({
-      organizationId,
-      search: q.search,
-      sort: q.sort,
-      tagIds: q.tag_ids,
-      page: q.page,
-      pageSize: q.page_size,
-      extra,
-    });
-    const [pageResult, countResult, assignedResult, orgTotal] = (await runBatch(db, [
-      rawStatement(db, page),
-      rawStatement(db, count),
-      rawStatement(db, sql`SELECT count(DISTINCT contact_id) AS n FROM contact_user WHERE organization_id = ${organizationId}`),
-      rawStatement(db, sql`SELECT coalesce((SELECT contact_count FROM organization_stats WHERE organization_id = ${organizationId}), 0) AS n`),
-    ])) as [D1Result<{ id: string }>, D1Result<{ n: number }>, D1Result<{ n: number }>, D1Result<{ n: number }>];
-    const contacts = await loadContacts(db, organizationId, pageResult.results.map((r) => r.id));
-    const total = Number(countResult.results[0]?.n ?? 0);
+    const [list, [assignedResult, orgTotal]] = await Promise.all([
+      runList(db, { organizationId, search: q.search, sort: q.sort, tagIds: q.tag_ids, page: q.page, pageSize: q.page_size, extra }),
+      runBatch(db, [
+        rawStatement(db, sql`SELECT count(DISTINCT contact_id) AS n FROM contact_user WHERE organization_id = ${organizationId}`),
+        rawStatement(db, sql`SELECT coalesce((SELECT contact_count FROM organization_stats WHERE organization_id = ${organizationId}), 0) AS n`),
+      ]) as Promise<D1Result<{ n: number }>[]>,
+    ]);
+    c.header("x-d1-rows-read", String(list.rowsRead));
+    const contacts = await loadContacts(db, organizationId, list.ids);
+    const total = list.total;
     return c.json(
       {
         contacts: contacts.map((ct) => ({
@@ -144,8 +137,8 @@ export const assignmentsRoutes = createRouter()
           last_contacted_at: ct.last_contacted_at,
         })),
         total_count: total,
-        assigned_count: Number(assignedResult.results[0]?.n ?? 0),
-        organization_total_count: Number(orgTotal.results[0]?.n ?? 0),
+        assigned_count: Number(assignedResult?.results[0]?.n ?? 0),
+        organization_total_count: Number(orgTotal?.results[0]?.n ?? 0),
         page: q.page,
         page_size: q.page_size,
         total_pages: Math.ceil(total / q.page_size),

@@ -10,7 +10,7 @@ import {
   ContactUpdate,
   paginated,
 } from "../contacts/schemas";
-import { listQueries } from "../contacts/search";
+import { runList } from "../contacts/list";
 import {
   contactEmails,
   contactPhones,
@@ -108,7 +108,7 @@ export const contactsRoutes = createRouter()
     const q = c.req.valid("query");
     const { organizationId } = c.var.principal;
     const db = c.var.db;
-    const { page, count } = listQueries({
+    const { ids, total, rowsRead, d1Ms } = await runList(db, {
       organizationId,
       search: q.search,
       sort: q.sort,
@@ -116,11 +116,8 @@ export const contactsRoutes = createRouter()
       page: q.page,
       pageSize: q.page_size,
     });
-    const [pageResult, countResult] = (await runBatch(db, [rawStatement(db, page), rawStatement(db, count)])) as [D1Result, D1Result];
-    const ids = (pageResult.results as { id: string }[]).map((r) => r.id);
-    const total = Number((countResult.results[0] as { n: number } | undefined)?.n ?? 0);
-    const rowsRead = (pageResult.meta.rows_read ?? 0) + (countResult.meta.rows_read ?? 0);
     c.header("x-d1-rows-read", String(rowsRead));
+    c.header("server-timing", `d1;dur=${d1Ms.toFixed(2)};desc="D1 list queries"`);
     return c.json(
       {
         contacts: await loadContacts(db, organizationId, ids),
