@@ -121,7 +121,7 @@ export async function contactDetailFromEditToDelete(t) {
   await sidebar(page).getByText(/America\/Los Angeles ·/).waitFor();
 
   await sidebar(page).getByLabel("Status").selectOption("do_not_contact");
-  await sidebar(page).getByText("calls and emails are turned off").waitFor();
+  await sidebar(page).getByText("calls, texts and emails are turned off").waitFor();
   await eventually(contactOf(page, contact.id), (c) => assert.equal(c.status, "do_not_contact"), "the status is saved");
   await sidebar(page).getByLabel("Status").selectOption("active");
   await sidebar(page).getByRole("link", { name: "Call" }).waitFor();
@@ -166,9 +166,13 @@ export async function contactDetailFromEditToDelete(t) {
   await sentiment.getByText("positive").waitFor();
   await sentiment.getByRole("button", { name: "1 earlier run" }).waitFor();
   await call.getByRole("region", { name: "Analysis: intent" }).getByText("reschedule").waitFor();
+  // The Messages filter: no texts yet, and a compose bar to send the first one.
   await feed(page).getByRole("button", { name: "Messages", exact: true }).click();
-  await feed(page).getByText("Messages arrive with SMS support").waitFor();
+  await feed(page).getByText("No messages yet").waitFor();
+  await feed(page).getByText("Send the first text below.").waitFor();
+  await feed(page).getByRole("textbox", { name: "Message" }).waitFor();
   await feed(page).getByRole("button", { name: "All", exact: true }).click();
+  await call.waitFor();
 
   // Notes: the quick action leads to the composer; a note shows at once, then can be edited.
   await sidebar(page).getByRole("button", { name: "Note" }).click();
@@ -373,7 +377,8 @@ export async function detailShowsLoadingThenProblemsInWords(t) {
     await held;
     await route.fallback();
   });
-  await page.route(`**/api/contacts/${contact.id}/calls`, (route) =>
+  const feedUrl = (url) => url.pathname === `/api/contacts/${contact.id}/feed`;
+  await page.route(feedUrl, (route) =>
     route.fulfill({ status: 503, contentType: "application/problem+json", body: JSON.stringify({ type: "about:blank", title: "Unavailable", status: 503, detail: "Calls are being moved. Try again in a moment." }) }),
   );
   await page.goto(`/contacts/${contact.id}`);
@@ -382,7 +387,8 @@ export async function detailShowsLoadingThenProblemsInWords(t) {
   release();
   await page.getByRole("heading", { level: 1, name: "Maya Okafor" }).waitFor();
   await expectAlert(page, "Calls are being moved. Try again in a moment.");
-  await page.unroute(`**/api/contacts/${contact.id}/calls`);
+  await feed(page).getByText("Calls and messages could not be loaded").waitFor();
+  await page.unroute(feedUrl);
   await feed(page).getByRole("button", { name: "Try again" }).click();
   await feed(page).getByRole("heading", { name: "Inbound call" }).waitFor();
 }

@@ -32,6 +32,12 @@ export type ActivityPage = InferResponseType<(typeof contact)["activity"]["$get"
 export type ActivityItem = ActivityPage["items"][number];
 export type ActivityKind = "all" | "calls" | "notes" | "todos";
 export type Memory = InferResponseType<(typeof contact)["memory"]["$get"], 200>;
+export type FeedKind = "all" | "calls" | "messages";
+export type FeedPage = InferResponseType<(typeof contact)["feed"]["$get"], 200>;
+export type FeedItem = FeedPage["items"][number];
+export type Message = InferResponseType<(typeof contact)["messages"]["$post"], 202>;
+export type ReplySuggestions = InferResponseType<(typeof client.api.messages)[":id"]["suggestions"]["$post"], 200>;
+export type PhoneLine = InferResponseType<(typeof client.api)["phone-lines"]["$get"], 200>[number];
 export type Member = InferResponseType<typeof client.api.members.$get, 200>[number];
 
 type NoContentCall = (args: { param: Record<string, string> }) => Promise<Response>;
@@ -61,9 +67,27 @@ export async function deleteContact(id: string): Promise<void> {
   await send(() => noContentRoute("contacts", ":id").$delete({ param: { id } }));
 }
 
-export async function listCalls(id: string): Promise<CallDetails[]> {
-  const res = await send(() => contact.calls.$get({ param: { id } }));
-  return (await res.json()) as CallDetails[];
+/** Calls and messages merged, newest first; `cursor` continues after the previous page. */
+export async function listFeed(id: string, kind: FeedKind, cursor: string | null, limit = 30): Promise<FeedPage> {
+  const res = await send(() => contact.feed.$get({ param: { id }, query: { kind, limit: String(limit), ...(cursor && { cursor }) } }));
+  return (await res.json()) as FeedPage;
+}
+
+/** Queues a text to the contact's preferred phone (202); 409 in words for do-not-contact, no phone or no line. */
+export async function sendMessage(id: string, body: string): Promise<Message> {
+  const res = await send(() => contact.messages.$post({ param: { id }, json: { body } }));
+  return (await res.json()) as Message;
+}
+
+export async function suggestReplies(messageId: string): Promise<ReplySuggestions> {
+  const res = await send(() => client.api.messages[":id"].suggestions.$post({ param: { id: messageId } }));
+  return (await res.json()) as ReplySuggestions;
+}
+
+/** The organization's own numbers: texts go out from the first one. */
+export async function listPhoneLines(): Promise<PhoneLine[]> {
+  const res = await send(() => client.api["phone-lines"].$get());
+  return (await res.json()) as PhoneLine[];
 }
 
 export async function getMemory(id: string): Promise<Memory> {

@@ -1,30 +1,9 @@
 import * as api from "./contact-detail-api";
-import type { ActivityItem, ActivityKind, CallDetails, Memory, Note, NoteArea, NoteSort, Todo } from "./contact-detail-api";
+import type { ActivityItem, ActivityKind, Memory, Note, NoteArea, NoteSort, Todo } from "./contact-detail-api";
 import { handleLoadError } from "./contact-detail.svelte";
 import { notices } from "./notices.svelte";
 
 type Load = { kind: "loading" } | { kind: "failed"; message: string } | { kind: "loaded" };
-
-/** The contact's calls, newest first. */
-export class CallsState {
-  load = $state<Load>({ kind: "loading" });
-  calls = $state<CallDetails[]>([]);
-  readonly #contactId: string;
-
-  constructor(contactId: string) {
-    this.#contactId = contactId;
-  }
-
-  async fetch() {
-    this.load = { kind: "loading" };
-    try {
-      this.calls = await api.listCalls(this.#contactId);
-      this.load = { kind: "loaded" };
-    } catch (e) {
-      this.load = { kind: "failed", message: handleLoadError(e) };
-    }
-  }
-}
 
 /** What the assistant has synthesized about the contact from its calls and messages. */
 export class MemoryState {

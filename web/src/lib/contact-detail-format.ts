@@ -120,3 +120,54 @@ export const STATUS_LABELS = {
 export const PIPELINE_STAGES = ["lead", "prospect", "qualified", "customer", "churned"] as const;
 
 export const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+const relative = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
+const RELATIVE_UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ["year", 365 * 86_400_000],
+  ["month", 30 * 86_400_000],
+  ["week", 7 * 86_400_000],
+  ["day", 86_400_000],
+  ["hour", 3_600_000],
+  ["minute", 60_000],
+];
+
+/** "3 hours ago", "yesterday", "just now". */
+export function relativeTime(iso: string, now = Date.now()): string {
+  const diff = new Date(iso).getTime() - now;
+  for (const [unit, ms] of RELATIVE_UNITS) {
+    if (Math.abs(diff) >= ms) return relative.format(Math.round(diff / ms), unit);
+  }
+  return "just now";
+}
+
+export type MessageTone = "progress" | "done" | "warning" | "error";
+
+/**
+ * What happened to an outbound message, in words: "Queued", "Sending…", "Sent",
+ * "Not sent: the contact is do not contact", "Failed: Twilio 400 21211: …".
+ * The server's detail usually starts with the status already ("not sent: …").
+ */
+export function messageStatus(status: string, detail: string | null): { label: string; tone: MessageTone } {
+  const said = (prefix: string, fallback: string) => {
+    const rest = detail?.replace(new RegExp(`^${prefix}:?\\s*`, "i"), "").trim();
+    return rest ? `${fallback}: ${rest}` : fallback;
+  };
+  switch (status) {
+    case "queued":
+      // A provider error being retried: "retrying: Twilio error 503".
+      return { label: detail?.startsWith("retrying:") ? `Queued (retrying: ${detail.slice(9).trim()})` : "Queued", tone: "progress" };
+    case "sending":
+      return { label: "Sending…", tone: "progress" };
+    case "sent":
+      return { label: "Sent", tone: "done" };
+    case "not_sent":
+      return { label: said("not sent", "Not sent"), tone: "warning" };
+    case "failed":
+      return { label: said("failed", "Failed"), tone: "error" };
+    default:
+      return { label: capitalize(status.replaceAll("_", " ")), tone: "progress" };
+  }
+}
+
+/** Media links from the pipeline are http(s); demo data uses paths on this site. Nothing else is shown. */
+export const safeMediaUrl = (url: string) => /^(https?:\/\/|\/(?!\/))/i.test(url);
