@@ -142,7 +142,9 @@ async function loadTests() {
       if (typeof fn === "function") tests.push({ name: `${file.replace(/\.mjs$/, "")} › ${name}`, fn });
     }
   }
-  return tests;
+  // `npm run test:e2e -- text` runs only the tests whose "file › name" contains text.
+  const only = process.argv[2];
+  return only ? tests.filter((t) => t.name.includes(only)) : tests;
 }
 
 async function runTests(baseURL, tests) {

@@ -285,51 +285,34 @@ export async function aMemberSeesAssignmentsAndOthersNotesReadOnly(t) {
   await member.screenshot({ path: fileURLToPath(new URL("../../test-results/screenshots/detail-member-notes-375.png", import.meta.url)) });
 }
 
-/**
- * No API creates todos (the agent's tools write them), so this test serves the todo list from
- * the route and checks what the page does with it: marking done at once, and undoing it, with
- * the reason, when the server refuses.
- */
+/** Todos come from the real API: marking done shows at once, and a refusal by the server is undone. */
 export async function todosAreCheckedOffOptimistically(t) {
   const { page } = await newOrganization(t);
   const { contact } = await seedContact(page);
-  const todo = {
-    id: "0190f0a0-0000-7000-8000-000000000001",
-    contact_id: contact.id,
+  const me = await apiOk(page, "GET", "/api/me");
+  const todo = await apiOk(page, "POST", `/api/contacts/${contact.id}/todos`, {
     title: "Call back about the Thursday slot",
     description: "She asked for after 2 pm.",
-    status: "open",
     due_at: new Date(Date.now() - 86400_000).toISOString(),
-    call_id: null,
-    assignee: { member_id: "0190f0a0-0000-7000-8000-000000000002", name: "Sam Okoro" },
-    created_at: new Date().toISOString(),
-    updated_at: new Date().toISOString(),
-    completed_at: null,
-  };
-  const real = await api(page, "GET", `/api/contacts/${contact.id}/todos`);
-  assert.deepEqual(real, { status: 200, json: [] });
-  await page.route(`**/api/contacts/${contact.id}/todos`, (route) => route.fulfill({ json: [todo] }));
-  let refuse = false;
-  await page.route(`**/api/todos/${todo.id}`, async (route) => {
-    const { status } = route.request().postDataJSON();
-    if (refuse) {
-      return route.fulfill({ status: 409, contentType: "application/problem+json", body: JSON.stringify({ type: "about:blank", title: "Conflict", status: 409, detail: "This todo was deleted." }) });
-    }
-    return route.fulfill({ json: { ...todo, status, completed_at: status === "done" ? new Date().toISOString() : null } });
+    assignee_member_id: me.member_id,
   });
 
   await page.goto(`/contacts/${contact.id}`);
   await panel(page).getByRole("tab", { name: "Todos" }).click();
   const box = panel(page).getByRole("checkbox", { name: "Call back about the Thursday slot" });
   await panel(page).getByText(/^Overdue since/).waitFor();
-  await panel(page).getByText("Assigned to Sam Okoro").waitFor();
+  await panel(page).getByText(`Assigned to ${me.user.name}`).waitFor();
   await box.check();
   assert.equal(await box.isChecked(), true);
   await panel(page).getByText("0 open · 1 done").waitFor();
   await t.screenshot(page, "detail-todos-done-1280");
-  refuse = true;
+  const stored = await apiOk(page, "GET", `/api/contacts/${contact.id}/todos`);
+  assert.equal(stored.find((x) => x.id === todo.id)?.status, "done");
+
+  // Someone else deletes the contact (and its todos): the server refuses, the page undoes it.
+  await apiOk(page, "DELETE", `/api/contacts/${contact.id}`);
   await box.click();
-  await expectAlert(page, "This todo was deleted.");
+  await expectAlert(page, "Todo not found");
   assert.equal(await box.isChecked(), true, "the refused change is undone");
 }
 
