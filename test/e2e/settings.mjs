@@ -1,6 +1,6 @@
-// Settings: tags, API keys and the default phone region, as an admin manages them.
+// Settings: tags, API keys, phone lines and the default phone region, as an admin manages them.
 import assert from "node:assert/strict";
-import { createTagInSettings, focused, navigateTo, newOrganization, visibleText } from "./lib/flows.mjs";
+import { createTagInSettings, focused, navigateTo, newOrganization, screenshot, visibleText } from "./lib/flows.mjs";
 
 export async function tagsAreCreatedRenamedRecoloredAndDeleted(t) {
   const { page } = await newOrganization(t, { width: 375 });
@@ -96,4 +96,43 @@ export async function defaultRegionChangesHowNumbersAreRead(t) {
   await dialog.getByRole("button", { name: "Create contact" }).click();
   await dialog.waitFor({ state: "hidden" });
   await visibleText(page, "020 7946 0958").waitFor();
+}
+
+export async function phoneLinesAreAddedCheckedAndRemoved(t) {
+  const { page } = await newOrganization(t, { width: 375 });
+  await navigateTo(page, "Settings");
+  const empty = page.getByText("No phone lines yet: add the number your organization calls and texts from.");
+  await empty.waitFor();
+
+  const form = page.getByRole("form", { name: "New phone line" });
+  await form.getByLabel("Line name").fill("Front desk");
+  await form.getByLabel("Phone number").fill("4155550100");
+  await form.getByRole("button", { name: "Add line" }).click();
+  await page.getByText('Phone line "Front desk" added.').waitFor();
+  const lines = page.getByRole("list", { name: "Phone lines" });
+  await lines.getByText("Front desk", { exact: true }).waitFor();
+  await lines.getByText("(415) 555-0100", { exact: true }).waitFor();
+  assert.equal(await form.getByLabel("Line name").inputValue(), "", "the form is cleared for the next line");
+
+  // An impossible number is refused under its field, in words, and nothing is added.
+  await form.getByLabel("Line name").fill("Typo");
+  await form.getByLabel("Phone number").fill("12");
+  await form.getByRole("button", { name: "Add line" }).click();
+  const phone = form.getByLabel("Phone number");
+  await form.getByText(/^This is not a possible phone number/).waitFor();
+  assert.equal(await phone.getAttribute("aria-invalid"), "true");
+  assert.equal(await focused(page), "Phone number");
+  assert.equal(await lines.locator("li").count(), 1);
+
+  await screenshot(t, page, "settings-phone-lines-375");
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await screenshot(t, page, "settings-phone-lines-1280");
+
+  await lines.getByRole("button", { name: "Remove phone line Front desk" }).click();
+  const confirm = page.getByRole("dialog", { name: "Remove the line “Front desk”?" });
+  await confirm.getByText("Texts are no longer sent from (415) 555-0100.", { exact: false }).waitFor();
+  await confirm.getByRole("button", { name: "Remove line" }).click();
+  await confirm.waitFor({ state: "hidden" });
+  await page.getByText('Phone line "Front desk" removed.').waitFor();
+  await empty.waitFor();
 }

@@ -15,6 +15,8 @@ export type TagInput = InferRequestType<typeof api.tags.$post>["json"];
 export type Member = InferResponseType<typeof api.members.$get, 200>[number];
 export type ApiKey = InferResponseType<(typeof api)["api-keys"]["$get"], 200>[number];
 export type CreatedApiKey = InferResponseType<(typeof api)["api-keys"]["$post"], 201>;
+export type PhoneLine = InferResponseType<(typeof api)["phone-lines"]["$get"], 200>[number];
+export type PhoneLineInput = InferRequestType<(typeof api)["phone-lines"]["$post"]>["json"];
 export type Settings = InferResponseType<typeof api.settings.$get, 200>;
 export type AssignmentPage = InferResponseType<typeof api.contacts.assignments.$get, 200>;
 export type ContactAssignment = AssignmentPage["contacts"][number];
@@ -243,6 +245,20 @@ export async function createApiKey(name: string): Promise<CreatedApiKey> {
 
 export async function revokeApiKey(id: string): Promise<void> {
   await sendNoContent("DELETE", `/api/api-keys/${encodeURIComponent(id)}`);
+}
+
+// ---- Phone lines -------------------------------------------------------------------------
+
+export async function listPhoneLines(): Promise<PhoneLine[]> {
+  return json<PhoneLine[]>(await send(() => api["phone-lines"].$get()));
+}
+
+export async function createPhoneLine(input: PhoneLineInput): Promise<PhoneLine> {
+  return json<PhoneLine>(await send(() => api["phone-lines"].$post({ json: input })));
+}
+
+export async function deletePhoneLine(id: string): Promise<void> {
+  await sendNoContent("DELETE", `/api/phone-lines/${encodeURIComponent(id)}`);
 }
 
 // ---- Assignments ---------------------------------------------------------------------------
