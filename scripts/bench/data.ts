@@ -2,7 +2,12 @@
  * Deterministic bench data: one organization with an owner, a session for that owner, 10 tags
  * and N contacts with phones, emails and tags, emitted as SQL for the sqlite3 shell. The
  * migrations' triggers maintain the FTS index and organization_stats as rows go in.
+ *
+ * Besides the contacts: 19 more members (20 with the owner), ~60% of contacts assigned to one
+ * or two of them with a skewed spread, and one pipeline API key whose secret the bench knows.
+ * These come from their own random stream, so the contacts are the same as without them.
  */
+import { createHash } from "node:crypto";
 import {
   AREA_CODES,
   COMPANY_KINDS,
@@ -65,10 +70,29 @@ export interface BenchOrg {
   sessionToken: string;
 }
 
+export interface Member {
+  id: string;
+  userId: string;
+  name: string;
+  email: string;
+  role: "owner" | "admin" | "member";
+}
+
+export interface ApiKey {
+  id: string;
+  /** The secret sent as `Authorization: Bearer <secret>`; the database holds its SHA-256. */
+  secret: string;
+}
+
 export interface Dataset {
   org: BenchOrg;
   tags: Tag[];
   contacts: Contact[];
+  /** All members of the organization, the owner first. */
+  members: Member[];
+  /** contact id -> assigned member ids (absent: unassigned). */
+  assignments: Map<string, string[]>;
+  apiKey: ApiKey;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -176,15 +200,63 @@ export function generate(count: number, seed: string): Dataset {
   }
   // Rows go in in creation order, as they would in production (FTS rowids follow time).
   contacts.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : 1));
-  return { org, tags, contacts };
+  return { org, tags, contacts, ...team(seed, org, contacts, orgCreated) };
 }
+
+/** Share of contacts with at least one assignee, and of those, the share with two. */
+const ASSIGNED_SHARE = 0.6;
+const SECOND_ASSIGNEE_SHARE = 0.15;
+
+/**
+ * 19 more members, assignments and the API key, from a separate random stream. Members get
+ * assignments by a Zipf–Mandelbrot spread over a shuffled order (the busiest member ~19% of the
+ * assignments, the quietest ~1.8%), so the owner is not automatically the busiest.
+ */
+function team(seed: string, org: BenchOrg, contacts: Contact[], orgCreated: number) {
+  const rng = new Random(`${seed}/team`);
+  const members: Member[] = [{ id: org.memberId, userId: org.userId, name: "Bench Owner", email: "bench@example.com", role: "owner" }];
+  for (let i = 1; i < 20; i++) {
+    const joined = orgCreated + i * 7 * DAY;
+    const first = FIRST_NAMES[(i * 37) % FIRST_NAMES.length] as string;
+    const last = LAST_NAMES[(i * 53) % LAST_NAMES.length] as string;
+    members.push({
+      id: uuidV7(joined, rng),
+      userId: uuidV7(joined, rng),
+      name: `${first} ${last}`,
+      email: `${slug(first)}.${slug(last)}.${i}@bench.example`,
+      role: i <= 2 ? "admin" : "member",
+    });
+  }
+  const order = [...members];
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = rng.int(0, i);
+    [order[i], order[j]] = [order[j] as Member, order[i] as Member];
+  }
+  const pick = new Zipf(order, 1, 1);
+  const assignments = new Map<string, string[]>();
+  for (const c of contacts) {
+    if (!rng.chance(ASSIGNED_SHARE)) continue;
+    const ids = [pick.sample(rng).id];
+    if (rng.chance(SECOND_ASSIGNEE_SHARE)) {
+      let second = pick.sample(rng).id;
+      while (second === ids[0]) second = pick.sample(rng).id;
+      ids.push(second);
+    }
+    assignments.set(c.id, ids);
+  }
+  const secret = `ck_bench_${createHash("sha256").update(`${seed}/api-key`).digest("hex").slice(0, 40)}`;
+  return { members, assignments, apiKey: { id: uuidV7(orgCreated + DAY, rng), secret } };
+}
+
+export const sha256Hex = (text: string) => createHash("sha256").update(text).digest("hex");
 
 const row = (r: unknown[]) => `(${r.map(sqlLiteral).join(", ")})`;
 const values = (rows: unknown[][]) => rows.map(row).join(",\n");
 
-/** Organization, owner, session (expiring 30 days from the real now) and tags. */
+/** Organization, owner, session (expiring 30 days from the real now), the other members, the API key and tags. */
 export function setupSql(data: Dataset): string {
   const { org } = data;
+  const others = data.members.filter((m) => m.id !== org.memberId);
   const now = Date.now();
   const created = DATA_NOW - SPAN - 30 * DAY;
   return `BEGIN;
@@ -193,6 +265,11 @@ INSERT INTO organization_settings (organization_id, default_region, updated_at) 
 INSERT INTO user (id, name, email, email_verified, created_at, updated_at) VALUES ${row([org.userId, "Bench Owner", "bench@example.com", 1, created, created])};
 INSERT INTO member (id, organization_id, user_id, role, created_at) VALUES ${row([org.memberId, org.organizationId, org.userId, "owner", created])};
 INSERT INTO session (id, expires_at, token, created_at, updated_at, user_id, active_organization_id) VALUES ${row([org.sessionId, now + 30 * DAY, org.sessionToken, now, now, org.userId, org.organizationId])};
+INSERT INTO user (id, name, email, email_verified, created_at, updated_at) VALUES
+${values(others.map((m, i) => [m.userId, m.name, m.email, 1, created + (i + 1) * 7 * DAY, created + (i + 1) * 7 * DAY]))};
+INSERT INTO member (id, organization_id, user_id, role, created_at) VALUES
+${values(others.map((m, i) => [m.id, org.organizationId, m.userId, m.role, created + (i + 1) * 7 * DAY]))};
+INSERT INTO api_keys (id, organization_id, name, prefix, key_hash, created_by_user_id, last_used_at, created_at) VALUES ${row([data.apiKey.id, org.organizationId, "bench pipeline", data.apiKey.secret.slice(0, 10), sha256Hex(data.apiKey.secret), org.userId, null, iso(created + DAY)])};
 INSERT INTO tags (id, organization_id, name, name_normalized, color, created_at) VALUES
 ${values(data.tags.map((t, i) => [t.id, org.organizationId, t.name, t.name.toLowerCase(), `#${((i * 2654435761) >>> 8).toString(16).padStart(6, "0").slice(0, 6)}`, iso(created + DAY)]))};
 COMMIT;
@@ -211,6 +288,7 @@ export function* contactSql(data: Dataset, chunk = 2000): Generator<string> {
       c.emails.map((e) => [e.id, orgId, c.id, e.email, e.email.toLowerCase(), e.label, e.preferred ? 1 : 0, e.createdAt]),
     );
     const tags = batch.flatMap((c) => c.tagIds.map((t) => [c.id, t, orgId, c.createdAt]));
+    const assigned = batch.flatMap((c) => (data.assignments.get(c.id) ?? []).map((m) => [c.id, m, orgId, c.createdAt]));
     let text = "BEGIN;\n";
     text += `INSERT INTO contacts (id, organization_id, first_name, last_name, company, source, status, created_at, updated_at, last_contacted_at) VALUES\n${values(
       batch.map((c) => [c.id, orgId, c.firstName, c.lastName, c.company, c.source, "active", c.createdAt, c.createdAt, c.lastContactedAt]),
@@ -223,6 +301,9 @@ export function* contactSql(data: Dataset, chunk = 2000): Generator<string> {
     }
     if (tags.length) {
       text += `INSERT INTO contact_tags (contact_id, tag_id, organization_id, created_at) VALUES\n${values(tags)};\n`;
+    }
+    if (assigned.length) {
+      text += `INSERT INTO contact_user (contact_id, member_id, organization_id, created_at) VALUES\n${values(assigned)};\n`;
     }
     text += "COMMIT;\n";
     yield text;
@@ -237,7 +318,10 @@ export function describe(data: Dataset) {
   const stubs = data.contacts.filter((c) => !c.firstName && !c.lastName).length;
   const tagged = data.contacts.filter((c) => c.tagIds.length > 0).length;
   const contacted = data.contacts.filter((c) => c.lastContactedAt).length;
+  const assignmentRows = [...data.assignments.values()].reduce((s, ids) => s + ids.length, 0);
   return {
+    assignedShare: data.assignments.size / n,
+    assignmentRows,
     contacts: n,
     phonesPerContact: phones / n,
     emailsPerContact: emails / n,

@@ -1,7 +1,5 @@
 /** Runs SQL through the `sqlite3` command-line shell on the D1 database file. */
 import { spawn } from "node:child_process";
-import type { SQL } from "drizzle-orm";
-import { SQLiteSyncDialect } from "drizzle-orm/sqlite-core";
 
 const SQLITE3 = "/usr/bin/sqlite3";
 
@@ -43,14 +41,6 @@ export function inlineParams(text: string, params: readonly unknown[]): string {
   }
   if (next !== params.length) throw new Error(`${params.length - next} parameters left over`);
   return out;
-}
-
-const dialect = new SQLiteSyncDialect();
-
-/** Drizzle SQL object -> one self-contained SQL statement (no trailing semicolon). */
-export function compile(query: SQL): string {
-  const { sql, params } = dialect.sqlToQuery(query);
-  return inlineParams(sql, params).replace(/\s+/g, " ").trim();
 }
 
 interface RunResult {
@@ -109,6 +99,8 @@ export interface CliTiming {
   real: number[];
   /** User + system CPU time per iteration (ms; microsecond resolution). */
   cpu: number[];
+  /** Per statement (in the order given), its CPU time per iteration (ms). */
+  perStatement: number[][];
 }
 
 const RUN_TIME = /^Run Time: real ([\d.]+) user ([\d.]+) sys ([\d.]+)/;
@@ -136,10 +128,12 @@ export async function timeStatements(
   if (runs.length !== expected) throw new Error(`expected ${expected} timer lines from sqlite3, got ${runs.length}`);
   const real: number[] = [];
   const cpu: number[] = [];
+  const perStatement: number[][] = statements.map(() => []);
   for (let i = warmup; i < warmup + iterations; i++) {
     const group = runs.slice(i * statements.length, (i + 1) * statements.length);
     real.push(group.reduce((sum, r) => sum + r.real, 0));
     cpu.push(group.reduce((sum, r) => sum + r.cpu, 0));
+    group.forEach((r, k) => perStatement[k]?.push(r.cpu));
   }
-  return { real, cpu };
+  return { real, cpu, perStatement };
 }
