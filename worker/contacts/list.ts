@@ -10,8 +10,11 @@ export interface ListResult {
   d1Ms: number;
 }
 
-/** Runs a list request: a tag-only filter first measures the tag's share to choose its plan. */
-export async function runList(db: Db, p: ListParams): Promise<ListResult> {
+/**
+ * Runs a list request: a tag-only filter first measures the tag's share to choose its plan.
+ * `knownTotal` (from a counter the caller already has) skips the count query.
+ */
+export async function runList(db: Db, p: ListParams & { knownTotal?: number }): Promise<ListResult> {
   const stats = { rowsRead: 0, d1Ms: 0 };
   const run = async <T>(queries: SQL[]) => {
     const results = (await runBatch(db, queries.map((q) => rawStatement(db, q)))) as D1Result<T>[];
@@ -21,9 +24,9 @@ export async function runList(db: Db, p: ListParams): Promise<ListResult> {
     }
     return results;
   };
-  let knownTotal: number | undefined;
+  let knownTotal = p.knownTotal;
   let tagShare = p.tagShare;
-  if (p.tagIds.length > 0 && planSearch(p.search).kind === "none" && !p.extra) {
+  if (knownTotal === undefined && p.tagIds.length > 0 && planSearch(p.search).kind === "none" && !p.extra) {
     const [tagged, all] = await run<{ n: number }>([taggedCountQuery(p.organizationId, p.tagIds), orgTotalQuery(p.organizationId)]);
     knownTotal = Number(tagged?.results[0]?.n ?? 0);
     tagShare = knownTotal / Math.max(1, Number(all?.results[0]?.n ?? 0));

@@ -161,6 +161,8 @@ export const organizationStats = sqliteTable("organization_stats", {
     .primaryKey()
     .references(() => organization.id, { onDelete: "cascade" }),
   contactCount: integer("contact_count").notNull().default(0),
+  // Contacts with at least one assignee.
+  assignedCount: integer("assigned_count").notNull().default(0),
 });
 
 export const CONTACT_STATUSES = ["active", "inactive", "do_not_contact", "archived"] as const;

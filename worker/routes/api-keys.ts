@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, desc, eq } from "drizzle-orm";
 import { apiKeys } from "../db/schema";
-import { adminOnly, sessionOf, sha256Hex } from "../lib/guard";
+import { adminOnly, forgetApiKey, sessionOf, sha256Hex } from "../lib/guard";
 import { newId, nowIso } from "../lib/ids";
 import { IdParam, createRouter, errorResponses, jsonBody, jsonContent, noContent } from "../lib/openapi";
 import { notFound } from "../lib/problem";
@@ -87,5 +87,6 @@ export const apiKeysRoutes = createRouter()
       .where(and(eq(apiKeys.id, id), eq(apiKeys.organizationId, c.var.principal.organizationId)))
       .returning({ id: apiKeys.id });
     if (deleted.length === 0) throw notFound("API key");
+    forgetApiKey(id);
     return c.body(null, 204);
   });

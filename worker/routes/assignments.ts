@@ -4,7 +4,7 @@ import { assertContact, loadContacts } from "../contacts/load";
 import { AssignedUserSchema, SORTS, TagSchema, listQueryFields } from "../contacts/schemas";
 import { runList } from "../contacts/list";
 import { type Db, rawStatement, runBatch } from "../db/client";
-import { contactUser, member } from "../db/schema";
+import { contactUser, member, organizationStats } from "../db/schema";
 import { adminOnly } from "../lib/guard";
 import { nowIso } from "../lib/ids";
 import { IdParam, createRouter, errorResponses, jsonBody, jsonContent, noContent } from "../lib/openapi";
@@ -107,20 +107,40 @@ export const assignmentsRoutes = createRouter()
     const q = c.req.valid("query");
     const { organizationId } = c.var.principal;
     const db = c.var.db;
+    const [statsRows, memberCount] = await Promise.all([
+      db
+        .select({ contacts: organizationStats.contactCount, assigned: organizationStats.assignedCount })
+        .from(organizationStats)
+        .where(eq(organizationStats.organizationId, organizationId)),
+      q.member_filter === "all" || q.member_filter === "unassigned"
+        ? null
+        : assertMember(db, organizationId, q.member_filter).then(() =>
+            db.select({ n: sql<number>`count(*)` }).from(contactUser).where(eq(contactUser.memberId, q.member_filter)),
+          ),
+    ]);
+    const stats = statsRows[0] ?? { contacts: 0, assigned: 0 };
+    // Without search or tags, the totals come from counters instead of counting rows.
+    const plain = !q.search?.trim() && q.tag_ids.length === 0;
     let extra;
+    let knownTotal: number | undefined;
     if (q.member_filter === "unassigned") {
       extra = sql`NOT EXISTS (SELECT 1 FROM contact_user cu WHERE cu.contact_id = c.id)`;
-    } else if (q.member_filter !== "all") {
-      await assertMember(db, organizationId, q.member_filter);
-      extra = sql`c.id IN (SELECT cu.contact_id FROM contact_user cu WHERE cu.member_id = ${q.member_filter})`;
+      if (plain) knownTotal = stats.contacts - stats.assigned;
+    } else if (memberCount) {
+      // Walk the sort index and probe the (contact, member) key: no sort of a busy member's list.
+      extra = sql`EXISTS (SELECT 1 FROM contact_user cu WHERE cu.contact_id = c.id AND cu.member_id = ${q.member_filter})`;
+      if (plain) knownTotal = Number(memberCount[0]?.n ?? 0);
     }
-    const [list, [assignedResult, orgTotal]] = await Promise.all([
-      runList(db, { organizationId, search: q.search, sort: q.sort, tagIds: q.tag_ids, page: q.page, pageSize: q.page_size, extra }),
-      runBatch(db, [
-        rawStatement(db, sql`SELECT count(DISTINCT contact_id) AS n FROM contact_user WHERE organization_id = ${organizationId}`),
-        rawStatement(db, sql`SELECT coalesce((SELECT contact_count FROM organization_stats WHERE organization_id = ${organizationId}), 0) AS n`),
-      ]) as Promise<D1Result<{ n: number }>[]>,
-    ]);
+    const list = await runList(db, {
+      organizationId,
+      search: q.search,
+      sort: q.sort,
+      tagIds: q.tag_ids,
+      page: q.page,
+      pageSize: q.page_size,
+      extra,
+      knownTotal: q.member_filter === "all" && plain ? stats.contacts : knownTotal,
+    });
     c.header("x-d1-rows-read", String(list.rowsRead));
     const contacts = await loadContacts(db, organizationId, list.ids);
     const total = list.total;
@@ -137,8 +157,8 @@ export const assignmentsRoutes = createRouter()
           last_contacted_at: ct.last_contacted_at,
         })),
         total_count: total,
-        assigned_count: Number(assignedResult?.results[0]?.n ?? 0),
-        organization_total_count: Number(orgTotal?.results[0]?.n ?? 0),
+        assigned_count: stats.assigned,
+        organization_total_count: stats.contacts,
         page: q.page,
         page_size: q.page_size,
         total_pages: Math.ceil(total / q.page_size),
@@ -191,9 +211,10 @@ export const assignmentsRoutes = createRouter()
         sql`INSERT INTO contact_user (contact_id, member_id, organization_id, created_at)
           SELECT c.id, ${member_id}, c.organization_id, ${nowIso()} FROM contacts c
           WHERE c.organization_id = ${organizationId} AND c.id IN (SELECT value FROM json_each(${ids}))
-          ON CONFLICT (contact_id, member_id) DO NOTHING`,
+          ON CONFLICT (contact_id, member_id) DO NOTHING RETURNING contact_id`,
       ),
     ])) as [D1Result];
-    const newly = inserted.meta.changes ?? 0;
+    // RETURNING counts only new rows (meta.changes also counts the triggers' updates).
+    const newly = inserted.results.length;
     return c.json({ newly_assigned: newly, already_assigned: unique - newly }, 200);
   });
