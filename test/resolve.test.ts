@@ -110,6 +110,16 @@ describe("resolve_contact", () => {
     expect((await resolveInD1(db, org.id, parsed.phone, "inbound_call")).created).toBe(true);
   });
 
+  it("reads numbers with the organization's region, and follows a change of region at once", async () => {
+    const other = await createOrg();
+    const otherKey = await createApiKey(other);
+    expect((await resolve(otherKey, "020 7946 0958")).body).toMatchObject({ contact_id: null, reason: "invalid" });
+    expect((await call("PUT", "/api/settings", { cookie: other.owner.cookie, body: { default_region: "GB" } })).status).toBe(200);
+    const gb = await resolve(otherKey, "020 7946 0958");
+    expect(gb.body.created).toBe(true);
+    expect((await resolve(otherKey, "+44 20 7946 0958")).body.contact_id).toBe(gb.body.contact_id);
+  });
+
   it("requires an API key or an admin session", async () => {
     expectProblem(await call("POST", "/api/contacts/resolve", { body: { phone: "+14155550101" } }), 401);
     expectProblem(await resolve("ck_not_a_key", "+14155550101"), 401);

@@ -1,7 +1,9 @@
 import { DurableObject } from "cloudflare:workers";
 import { createDb, type Db } from "./db/client";
-import type { ParsedPhone } from "./contacts/phone";
+import { eq } from "drizzle-orm";
+import { type ParsedPhone, parsePhone } from "./contacts/phone";
 import { type Resolution, resolveInD1 } from "./contacts/resolve";
+import { organizationSettings } from "./db/schema";
 
 interface CacheEntry {
   contactId: string;
@@ -11,6 +13,11 @@ interface CacheEntry {
 // Bounds staleness if an invalidation from the REST API is ever lost.
 const CACHE_TTL_MS = 10 * 60_000;
 const CACHE_MAX = 50_000;
+const REGION_TTL_MS = 5 * 60_000;
+
+export type CallerResolution =
+  | { contactId: string; created: boolean; phone: ParsedPhone }
+  | { contactId: null; created: false; reason: "withheld" | "invalid" };
 
 /**
  * One per organization (idFromName(organization_id)). D1 is the source of truth; this object
@@ -27,6 +34,34 @@ export class PhoneDirectory extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.db = createDb(env.DB);
+  }
+
+  private region: { value: string; until: number } | null = null;
+
+  /**
+   * resolve_contact from what the carrier sent: parsed here with the organization's region
+   * (kept in memory), so resolving a known number needs no D1 round trip at all.
+   */
+  async resolveCaller(organizationId: string, rawPhone: string, source: string): Promise<CallerResolution> {
+    const parsed = parsePhone(rawPhone, await this.defaultRegion(organizationId));
+    if (!parsed.ok) return { contactId: null, created: false, reason: parsed.reason };
+    const { contactId, created } = await this.resolve(organizationId, parsed.phone, source);
+    return { contactId, created, phone: parsed.phone };
+  }
+
+  /** Called after the organization's default region changes. */
+  async forgetRegion(): Promise<void> {
+    this.region = null;
+  }
+
+  private async defaultRegion(organizationId: string): Promise<string> {
+    if (this.region && this.region.until > Date.now()) return this.region.value;
+    const [row] = await this.db
+      .select({ region: organizationSettings.defaultRegion })
+      .from(organizationSettings)
+      .where(eq(organizationSettings.organizationId, organizationId));
+    this.region = { value: row?.region ?? "US", until: Date.now() + REGION_TTL_MS };
+    return this.region.value;
   }
 
   async resolve(organizationId: string, phone: ParsedPhone, source: string): Promise<Resolution> {

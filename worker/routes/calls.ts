@@ -238,7 +238,7 @@ export const callsRoutes = createRouter()
   .openapi(resolveRoute, async (c) => {
     const { phone } = c.req.valid("json");
     const { organizationId } = c.var.principal;
-    const r = await resolveCaller(c.env, c.var.db, organizationId, phone, "inbound_call");
+    const r = await resolveCaller(c.env, organizationId, phone, "inbound_call");
     return c.json(
       r.contactId === null
         ? { contact_id: null, created: false, reason: r.reason }
@@ -256,7 +256,7 @@ export const callsRoutes = createRouter()
     }
     const [contactNumber, lineNumber] =
       body.direction === "outbound" ? [body.to_phone ?? "", body.caller_phone] : [body.caller_phone, body.to_phone];
-    const caller = await resolveCaller(c.env, db, organizationId, contactNumber, "inbound_call");
+    const caller = await resolveCaller(c.env, organizationId, contactNumber, "inbound_call");
     const region = await getRegion(db, organizationId);
     const line = lineNumber ? parsePhone(lineNumber, region) : null;
     const id = newId();

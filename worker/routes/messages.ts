@@ -145,7 +145,7 @@ export const messagesRoutes = createRouter()
       const existing = await findByProviderId(db, organizationId, body.provider_message_id);
       if (existing) return c.json({ ...existing, contact_created: false }, 200);
     }
-    const sender = await resolveCaller(c.env, db, organizationId, body.from, "inbound_sms");
+    const sender = await resolveCaller(c.env, organizationId, body.from, "inbound_sms");
     const line = parsePhone(body.to, await getRegion(db, organizationId));
     const id = newId();
     const at = body.received_at ?? nowIso();

@@ -5,6 +5,7 @@ import { isRegion } from "../contacts/phone";
 import { organization, organizationSettings } from "../db/schema";
 import { adminOnly, memberOnly, sessionOf } from "../lib/guard";
 import { nowIso } from "../lib/ids";
+import { phoneDirectory } from "../phone-directory";
 import { createRouter, errorResponses, jsonBody, jsonContent } from "../lib/openapi";
 
 const SettingsSchema = z
@@ -85,5 +86,6 @@ export const organizationRoutes = createRouter()
         target: organizationSettings.organizationId,
         set: { defaultRegion: default_region, updatedAt: nowIso() },
       });
+    await phoneDirectory(c.env, organizationId).forgetRegion();
     return c.json({ default_region }, 200);
   });
