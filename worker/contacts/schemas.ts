@@ -1,10 +1,10 @@
 import { z } from "@hono/zod-openapi";
 import { CONTACT_STATUSES } from "../db/schema";
+import { CONTROL } from "../lib/text";
 
 export const PIPELINE_STAGES = ["lead", "prospect", "qualified", "customer", "churned"] as const;
 
 // Printable text only: control characters in names break exports, terminals and prompts.
-export const CONTROL = /[\u0000-\u001F\u007F]/;
 const text = (max: number) =>
   z
     .string()

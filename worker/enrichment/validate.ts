@@ -1,4 +1,5 @@
 import { canonicalLanguage, isTimezone } from "../contacts/schemas";
+import { CONTROL } from "../lib/text";
 import type { CallerDetails } from "./extraction";
 
 /** The columns enrichment may fill, and only when empty. */
@@ -14,7 +15,6 @@ export interface Proposal {
   pipeline_stage?: string;
 }
 
-const CONTROL = /[\u0000-\u001F\u007F]/;
 const PLACEHOLDER = /^(unknown|n\/?a|none|null|undefined|caller|customer|client|anonymous|no name|not provided|not stated|unspecified|test|john doe|jane doe|-+|\?+)$/i;
 const NAME = /^[\p{L}][\p{L}\p{M}'’. -]*$/u;
 const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}$/i;

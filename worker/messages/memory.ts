@@ -4,6 +4,7 @@ import { z } from "zod";
 import { type Db, createDb } from "../db/client";
 import { calls, contactMemory, contacts, messages } from "../db/schema";
 import { nowIso } from "../lib/ids";
+import { CONTROL_EXCEPT_LINE_BREAKS, dataBlock } from "../lib/text";
 import { TransientError, backoffSeconds, classifyLlmError, createLlm } from "../lib/llm";
 
 export interface UpdateMemoryMessage {
@@ -58,8 +59,6 @@ export async function conversation(db: Db, organizationId: string, contactId: st
   return entries;
 }
 
-const clean = (text: string) => text.replace(/<\/?data>/gi, "");
-
 export type MemoryOutcome = { ack: true; status: string } | { ack: false; delaySeconds: number };
 
 /** Rebuilds the contact's memory when there is something newer than it. Idempotent. */
@@ -89,7 +88,7 @@ export async function updateMemory(env: Env, job: UpdateMemoryMessage, attempts:
         { role: "system", content: SYSTEM },
         {
           role: "user",
-          content: `Previous memory:\n<data>\n${clean(previous?.content ?? "(none)")}\n</data>\nRecent conversation:\n<data>\n${clean(entries.map((e) => e.text).join("\n\n"))}\n</data>`,
+          content: `${dataBlock("Previous memory:", previous?.content ?? "(none)")}\n${dataBlock("Recent conversation:", entries.map((e) => e.text).join("\n\n"))}`,
         },
       ],
       response_format: zodResponseFormat(MemoryAnswer, "contact_memory"),
@@ -101,7 +100,7 @@ export async function updateMemory(env: Env, job: UpdateMemoryMessage, attempts:
     console.error("contact memory failed", failure.message);
     return { ack: true, status: "failed" };
   }
-  const content = answer?.memory.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, "").trim().slice(0, MAX_MEMORY_CHARS);
+  const content = answer?.memory.replace(new RegExp(CONTROL_EXCEPT_LINE_BREAKS, "g"), "").trim().slice(0, MAX_MEMORY_CHARS);
   if (!content) return { ack: true, status: "empty" };
   const row = {
     contactId: job.contact_id,

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Db } from "../db/client";
 import { TransientError, classifyLlmError, createLlm } from "../lib/llm";
 import { Problem } from "../lib/problem";
+import { dataBlock } from "../lib/text";
 import { conversation, loadMemory } from "./memory";
 
 export const MAX_SUGGESTION_CHARS = 320;
@@ -19,7 +20,6 @@ export async function suggestReplies(env: Env, db: Db, organizationId: string, c
   const llm = createLlm(env);
   if (!llm) return null;
   const [memory, entries] = await Promise.all([loadMemory(db, organizationId, contactId), conversation(db, organizationId, contactId)]);
-  const strip = (t: string) => t.replace(/<\/?data>/gi, "");
   let replies: string[] = [];
   try {
     const completion = await llm.client.chat.completions.parse({
@@ -28,7 +28,7 @@ export async function suggestReplies(env: Env, db: Db, organizationId: string, c
         { role: "system", content: SYSTEM },
         {
           role: "user",
-          content: `Memory:\n<data>\n${strip(memory?.content ?? "(none)")}\n</data>\nConversation, oldest first:\n<data>\n${strip(entries.slice(-20).map((e) => e.text).join("\n"))}\n</data>`,
+          content: `${dataBlock("Memory:", memory?.content ?? "(none)")}\n${dataBlock("Conversation, oldest first:", entries.slice(-20).map((e) => e.text).join("\n"))}`,
         },
       ],
       response_format: zodResponseFormat(Answer, "reply_suggestions"),

@@ -8,16 +8,13 @@ import { callAnalyses, calls, phoneLines } from "../db/schema";
 import { isUniqueViolation } from "../lib/db-errors";
 import { adminOnly, memberOnly, pipelineOnly } from "../lib/guard";
 import { newId, nowIso } from "../lib/ids";
+import { isoDateTime } from "../lib/text";
 import { IdParam, createRouter, errorResponses, jsonBody, jsonContent } from "../lib/openapi";
 import { notFound } from "../lib/problem";
 import type { Db } from "../db/client";
 
 export const MAX_TRANSCRIPTION_CHARS = 200_000;
 
-const isoDate = z
-  .string()
-  .datetime({ offset: true, message: "must be an ISO 8601 date-time" })
-  .transform((v) => new Date(v).toISOString());
 
 const ResolveInput = z.object({ phone: z.string().max(64).openapi({ example: "+1 (555) 123-4567" }) }).openapi("ResolveInput");
 const ResolveResult = z
@@ -33,7 +30,7 @@ const CallInput = z
     caller_phone: z.string().max(64),
     to_phone: z.string().max(64).optional(),
     direction: z.enum(["inbound", "outbound"]).default("inbound"),
-    started_at: isoDate.optional(),
+    started_at: isoDateTime.optional(),
     external_id: z.string().trim().min(1).max(200).optional().openapi({ description: "Your call id; retries with the same id return the same call" }),
   })
   .openapi("CallInput");
@@ -44,7 +41,7 @@ const CallCreated = z
 const TranscriptionInput = z
   .object({
     transcription: z.string().min(1, "is required").max(MAX_TRANSCRIPTION_CHARS),
-    ended_at: isoDate.optional(),
+    ended_at: isoDateTime.optional(),
     duration_seconds: z.number().int().min(0).max(86_400).optional(),
   })
   .openapi("TranscriptionInput");

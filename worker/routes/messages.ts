@@ -8,6 +8,7 @@ import { contactPhones, contacts, messages, phoneLines } from "../db/schema";
 import { isUniqueViolation } from "../lib/db-errors";
 import { memberOnly, pipelineOnly, sessionOf } from "../lib/guard";
 import { newId, nowIso } from "../lib/ids";
+import { isoDateTime } from "../lib/text";
 import { IdParam, createRouter, errorResponses, jsonBody, jsonContent } from "../lib/openapi";
 import { keysetPage, pageOf } from "../lib/cursor";
 import { Problem, notFound } from "../lib/problem";
@@ -21,7 +22,6 @@ export const MAX_SMS_CHARS = 1_600;
 /** Inbound bursts are summarized once: the memory job runs a minute after the last message. */
 const MEMORY_DELAY_SECONDS = 60;
 
-const isoDate = z.string().datetime({ offset: true, message: "must be an ISO 8601 date-time" }).transform((v) => new Date(v).toISOString());
 const mediaUrl = z.string().url().max(2048).refine((u) => /^https?:\/\//.test(u), "must be an http(s) URL");
 
 const InboundInput = z
@@ -31,7 +31,7 @@ const InboundInput = z
     body: z.string().max(MAX_SMS_CHARS).default(""),
     media_urls: z.array(mediaUrl).max(10).default([]),
     provider_message_id: z.string().trim().min(1).max(200).optional().openapi({ description: "Retries with the same id return the same message" }),
-    received_at: isoDate.optional(),
+    received_at: isoDateTime.optional(),
   })
   .refine((m) => m.body.trim() || m.media_urls.length, { message: "a message needs a body or media" })
   .openapi("InboundMessage");

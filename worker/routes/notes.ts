@@ -6,6 +6,7 @@ import { NOTE_AREAS, notes, user } from "../db/schema";
 import type { Principal } from "../lib/context";
 import { isAdmin, memberOnly, sessionOf } from "../lib/guard";
 import { newId, nowIso } from "../lib/ids";
+import { CONTROL_EXCEPT_LINE_BREAKS } from "../lib/text";
 import { IdParam, createRouter, errorResponses, jsonBody, jsonContent, noContent } from "../lib/openapi";
 import { Problem, notFound } from "../lib/problem";
 
@@ -30,7 +31,7 @@ const noteText = z
   .trim()
   .min(1, "is required")
   .max(MAX_NOTE_CHARS)
-  .refine((v) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(v), "must not contain control characters");
+  .refine((v) => !CONTROL_EXCEPT_LINE_BREAKS.test(v), "must not contain control characters");
 
 const NotesQuery = z.object({
   search: z.string().max(100).optional(),

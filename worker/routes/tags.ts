@@ -1,7 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, asc, eq } from "drizzle-orm";
 import { assertContact } from "../contacts/load";
-import { CONTROL, TagSchema } from "../contacts/schemas";
+import { TagSchema } from "../contacts/schemas";
+import { CONTROL } from "../lib/text";
 import type { Db } from "../db/client";
 import { contactTags, tags } from "../db/schema";
 import { isUniqueViolation } from "../lib/db-errors";

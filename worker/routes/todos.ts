@@ -5,6 +5,7 @@ import type { Db } from "../db/client";
 import { calls, member, todos, user } from "../db/schema";
 import { memberOnly } from "../lib/guard";
 import { newId, nowIso } from "../lib/ids";
+import { CONTROL, isoDateTime } from "../lib/text";
 import { IdParam, createRouter, errorResponses, jsonBody, jsonContent } from "../lib/openapi";
 import { notFound } from "../lib/problem";
 
@@ -35,9 +36,9 @@ const listRoute = createRoute({
 });
 const TodoInput = z
   .object({
-    title: z.string().trim().min(1, "is required").max(200).refine((v) => !/[\u0000-\u001F\u007F]/.test(v), "must be one line of text"),
+    title: z.string().trim().min(1, "is required").max(200).refine((v) => !CONTROL.test(v), "must be one line of text"),
     description: z.string().trim().max(5_000).optional(),
-    due_at: z.string().datetime({ offset: true, message: "must be an ISO 8601 date-time" }).transform((v) => new Date(v).toISOString()).optional(),
+    due_at: isoDateTime.optional(),
     assignee_member_id: z.string().uuid().optional(),
     call_id: z.string().uuid().optional().openapi({ description: "The call this todo came from" }),
   })

@@ -121,25 +121,6 @@ export const PIPELINE_STAGES = ["lead", "prospect", "qualified", "customer", "ch
 
 export const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
-const relative = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
-const RELATIVE_UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
-  ["year", 365 * 86_400_000],
-  ["month", 30 * 86_400_000],
-  ["week", 7 * 86_400_000],
-  ["day", 86_400_000],
-  ["hour", 3_600_000],
-  ["minute", 60_000],
-];
-
-/** "3 hours ago", "yesterday", "just now". */
-export function relativeTime(iso: string, now = Date.now()): string {
-  const diff = new Date(iso).getTime() - now;
-  for (const [unit, ms] of RELATIVE_UNITS) {
-    if (Math.abs(diff) >= ms) return relative.format(Math.round(diff / ms), unit);
-  }
-  return "just now";
-}
-
 export type MessageTone = "progress" | "done" | "warning" | "error";
 
 /**

@@ -1,0 +1,15 @@
+import { z } from "@hono/zod-openapi";
+
+/** Any control character: single-line fields (names, titles, tags) refuse them all. */
+export const CONTROL = /[\u0000-\u001F\u007F]/;
+/** Control characters other than tab and line breaks: what multi-line text (notes, AI output) may not hold. */
+export const CONTROL_EXCEPT_LINE_BREAKS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
+/** An ISO 8601 date-time with an offset, normalized to UTC. */
+export const isoDateTime = z
+  .string()
+  .datetime({ offset: true, message: "must be an ISO 8601 date-time" })
+  .transform((v) => new Date(v).toISOString());
+
+/** Untrusted text for a prompt: a labelled <data> block that the text cannot close early. */
+export const dataBlock = (label: string, text: string) => `${label}\n<data>\n${text.replace(/<\/?data>/gi, "")}\n</data>`;
