@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { createDb, type Db } from "./db/client";
 import { eq } from "drizzle-orm";
-import { type ParsedPhone, parsePhone } from "./contacts/phone";
+import { type ParsedPhone, type PhoneParse, parsePhone } from "./contacts/phone";
 import { type Resolution, resolveInD1 } from "./contacts/resolve";
 import { organizationSettings } from "./db/schema";
 
@@ -14,6 +14,8 @@ interface CacheEntry {
 const CACHE_TTL_MS = 10 * 60_000;
 const CACHE_MAX = 50_000;
 const REGION_TTL_MS = 5 * 60_000;
+// Caller ids as the carrier sent them -> their parse with the current region.
+const PARSED_MAX = 10_000;
 
 export type CallerResolution =
   | { contactId: string; created: boolean; phone: ParsedPhone }
@@ -37,21 +39,37 @@ export class PhoneDirectory extends DurableObject<Env> {
   }
 
   private region: { value: string; until: number } | null = null;
+  private readonly parsed = new Map<string, PhoneParse>();
 
   /**
    * resolve_contact from what the carrier sent: parsed here with the organization's region
    * (kept in memory), so resolving a known number needs no D1 round trip at all.
    */
   async resolveCaller(organizationId: string, rawPhone: string, source: string): Promise<CallerResolution> {
-    const parsed = parsePhone(rawPhone, await this.defaultRegion(organizationId));
+    const parsed = this.parse(rawPhone, await this.defaultRegion(organizationId));
     if (!parsed.ok) return { contactId: null, created: false, reason: parsed.reason };
     const { contactId, created } = await this.resolve(organizationId, parsed.phone, source);
     return { contactId, created, phone: parsed.phone };
   }
 
+  /**
+   * libphonenumber's parse and format is most of a hot resolve's CPU time; a caller id's parse
+   * depends only on the text and the region, so the same caller id is parsed once.
+   */
+  private parse(rawPhone: string, region: string): PhoneParse {
+    let parsed = this.parsed.get(rawPhone);
+    if (!parsed) {
+      parsed = parsePhone(rawPhone, region);
+      if (this.parsed.size >= PARSED_MAX) this.parsed.clear();
+      this.parsed.set(rawPhone, parsed);
+    }
+    return parsed;
+  }
+
   /** Called after the organization's default region changes. */
   async forgetRegion(): Promise<void> {
     this.region = null;
+    this.parsed.clear();
   }
 
   private async defaultRegion(organizationId: string): Promise<string> {
@@ -60,8 +78,11 @@ export class PhoneDirectory extends DurableObject<Env> {
       .select({ region: organizationSettings.defaultRegion })
       .from(organizationSettings)
       .where(eq(organizationSettings.organizationId, organizationId));
-    this.region = { value: row?.region ?? "US", until: Date.now() + REGION_TTL_MS };
-    return this.region.value;
+    const value = row?.region ?? "US";
+    // Parses made with another region are void (the change may have come from elsewhere).
+    if (this.region && this.region.value !== value) this.parsed.clear();
+    this.region = { value, until: Date.now() + REGION_TTL_MS };
+    return value;
   }
 
   async resolve(organizationId: string, phone: ParsedPhone, source: string): Promise<Resolution> {
@@ -99,8 +120,16 @@ export class PhoneDirectory extends DurableObject<Env> {
   }
 }
 
+// idFromName hashes the name; an organization's id never changes.
+const ids = new Map<string, DurableObjectId>();
+
 export function phoneDirectory(env: Env, organizationId: string) {
-  return env.PHONE_DIRECTORY.get(env.PHONE_DIRECTORY.idFromName(organizationId)) as DurableObjectStub<PhoneDirectory>;
+  let id = ids.get(organizationId);
+  if (!id) {
+    if (ids.size >= 10_000) ids.clear();
+    ids.set(organizationId, (id = env.PHONE_DIRECTORY.idFromName(organizationId)));
+  }
+  return env.PHONE_DIRECTORY.get(id) as DurableObjectStub<PhoneDirectory>;
 }
 
 /** Drops cached owners of these numbers; the D1 write it follows has already committed. */

@@ -19,28 +19,31 @@ const API_KEY_TOUCH_MS = 60_000;
  * others stop accepting it within API_KEY_CACHE_MS.
  */
 const API_KEY_CACHE_MS = 60_000;
+// Keyed by the presented token itself, so a cached key costs no SHA-256 per request.
 const apiKeyCache = new Map<string, { id: string; organizationId: string; lastUsedAt: string | null; until: number }>();
+const API_KEY_CACHE_MAX = 1000;
 
 export function forgetApiKey(id: string) {
-  for (const [hash, key] of apiKeyCache) if (key.id === id) apiKeyCache.delete(hash);
+  for (const [token, key] of apiKeyCache) if (key.id === id) apiKeyCache.delete(token);
 }
 
 async function principalFromApiKey(c: Context<AppEnv>, token: string): Promise<Principal> {
   const db = c.var.db;
-  const hash = await sha256Hex(token);
-  let key = apiKeyCache.get(hash);
+  let key = apiKeyCache.get(token);
   if (!key || key.until < Date.now()) {
+    const hash = await sha256Hex(token);
     const [row] = await db
       .select({ id: apiKeys.id, organizationId: apiKeys.organizationId, lastUsedAt: apiKeys.lastUsedAt })
       .from(apiKeys)
       .where(eq(apiKeys.keyHash, hash))
       .limit(1);
     if (!row) {
-      apiKeyCache.delete(hash);
+      apiKeyCache.delete(token);
       throw new Problem(401, "The API key is not valid (revoked or mistyped).");
     }
     key = { ...row, until: Date.now() + API_KEY_CACHE_MS };
-    apiKeyCache.set(hash, key);
+    if (apiKeyCache.size >= API_KEY_CACHE_MAX) apiKeyCache.clear();
+    apiKeyCache.set(token, key);
   }
   // Record use at most once a minute: a write per pipeline request would double D1 load.
   if (!key.lastUsedAt || Date.parse(key.lastUsedAt) < Date.now() - API_KEY_TOUCH_MS) {
