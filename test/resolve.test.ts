@@ -94,6 +94,58 @@ describe("resolve_contact", () => {
     expect(afterDelete.contact_id).not.toBe(named.id);
   });
 
+  it("once a change has been answered, no resolve returns the old owner, even with resolves running throughout", async () => {
+    const number = "+16175550160";
+    const from = await createContact(org, { first_name: "Old", last_name: "Owner", phones: [{ phone_number: number }] });
+    const phoneId = (await call("GET", `/api/contacts/${from.id}`, { cookie: org.owner.cookie })).body.phones[0].id;
+    // Resolves loop the whole time, so this isolate keeps holding (and renewing) a lease.
+    let changeAnsweredAt = Number.POSITIVE_INFINITY;
+    let stop = false;
+    const seen: { startedAt: number; contactId: string }[] = [];
+    const loop = (async () => {
+      while (!stop) {
+        const startedAt = performance.now();
+        const r = await resolve(key, number);
+        expect(r.status).toBe(200);
+        seen.push({ startedAt, contactId: r.body.contact_id });
+        // Lets timers run: a loop of loopback requests alone would never let the clock move.
+        await new Promise((r) => setTimeout(r, 1));
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 50));
+    // The owner's number is edited to another one: the old number no longer belongs to it.
+    const edit = await call("PUT", `/api/contacts/${from.id}/phones/${phoneId}`, { cookie: org.owner.cookie, body: { phone_number: "+16175550161" } });
+    expect(edit.status).toBe(200);
+    changeAnsweredAt = performance.now();
+    await new Promise((r) => setTimeout(r, 1500)); // longer than a lease
+    stop = true;
+    await loop;
+    const before = seen.filter((s) => s.startedAt < changeAnsweredAt);
+    const after = seen.filter((s) => s.startedAt > changeAnsweredAt);
+    expect(before.some((s) => s.contactId === from.id)).toBe(true);
+    expect(after.length).toBeGreaterThan(0);
+    // A new stub took the number, and every answer after the edit names it.
+    expect(new Set(after.map((s) => s.contactId)).size).toBe(1);
+    expect(after[0]?.contactId).not.toBe(from.id);
+    expect(await count("SELECT count(*) AS n FROM contact_phones WHERE organization_id = ? AND phone_number = ?", org.id, number)).toBe(1);
+  });
+
+  it("a call from a number whose contact was just deleted is recorded on a new stub, while a lease still names the old one", async () => {
+    const number = "+16175550170";
+    const gone = await createContact(org, { first_name: "Soon", last_name: "Gone", phones: [{ phone_number: number }] });
+    expect((await resolve(key, number)).body.contact_id).toBe(gone.id); // this isolate now holds a lease
+    // The deletion commits, then waits out the lease before answering: record a call meanwhile.
+    const deletion = call("DELETE", `/api/contacts/${gone.id}`, { cookie: org.owner.cookie });
+    while ((await count("SELECT count(*) AS n FROM contacts WHERE id = ?", gone.id)) > 0) await new Promise((r) => setTimeout(r, 5));
+    const recorded = await call("POST", "/api/calls", { bearer: key, body: { caller_phone: number, direction: "inbound" } });
+    expect(recorded.status).toBe(201);
+    expect(recorded.body.contact_created).toBe(true);
+    expect(recorded.body.contact_id).not.toBe(gone.id);
+    expect(await count("SELECT count(*) AS n FROM calls WHERE id = ? AND contact_id = ?", recorded.body.call_id, recorded.body.contact_id)).toBe(1);
+    expect((await deletion).status).toBe(204);
+    expect((await resolve(key, number)).body).toEqual({ contact_id: recorded.body.contact_id, created: false });
+  });
+
   it("a D1 failure in the middle of resolution leaves no partial rows", async () => {
     const db = createDb(env.DB);
     const parsed = parsePhone("+17185550177", "US");
@@ -118,6 +170,12 @@ describe("resolve_contact", () => {
     const gb = await resolve(otherKey, "020 7946 0958");
     expect(gb.body.created).toBe(true);
     expect((await resolve(otherKey, "+44 20 7946 0958")).body.contact_id).toBe(gb.body.contact_id);
+    // A caller id that reads differently in each region, answered (and leased) just before a change.
+    const asGb = (await resolve(otherKey, "2079460959")).body.contact_id;
+    expect(asGb).toBeTruthy();
+    expect((await call("PUT", "/api/settings", { cookie: other.owner.cookie, body: { default_region: "US" } })).status).toBe(200);
+    expect((await resolve(otherKey, "2079460959")).body).toMatchObject({ contact_id: expect.not.stringMatching(asGb), created: true });
+    expect((await call("GET", `/api/contacts/${asGb}`, { cookie: other.owner.cookie })).body.phones[0].phone_number).toBe("+442079460959");
   });
 
   it("requires an API key or an admin session", async () => {

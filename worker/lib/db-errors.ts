@@ -5,3 +5,11 @@ export function isUniqueViolation(err: unknown): boolean {
   }
   return false;
 }
+
+/** True when D1 refused a write because a referenced row (e.g. the contact) no longer exists. */
+export function isForeignKeyViolation(err: unknown): boolean {
+  for (let e: unknown = err; e instanceof Error; e = e.cause) {
+    if (/FOREIGN KEY constraint failed/i.test(e.message)) return true;
+  }
+  return false;
+}

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
-import { resolveCaller } from "../contacts/caller";
+import { type CallerResolution, resolveAndRecord, resolveCaller } from "../contacts/caller";
 import { assertContact, getRegion } from "../contacts/load";
 import { formatPhone, parsePhone } from "../contacts/phone";
 import { rawStatement, runBatch } from "../db/client";
@@ -253,14 +253,13 @@ export const callsRoutes = createRouter()
     }
     const [contactNumber, lineNumber] =
       body.direction === "outbound" ? [body.to_phone ?? "", body.caller_phone] : [body.caller_phone, body.to_phone];
-    const caller = await resolveCaller(c.env, organizationId, contactNumber, "inbound_call");
     const region = await getRegion(db, organizationId);
     const line = lineNumber ? parsePhone(lineNumber, region) : null;
     const id = newId();
     const now = nowIso();
     const startedAt = body.started_at ?? now;
-    try {
-      await runBatch(db, [
+    const record = (caller: CallerResolution) =>
+      runBatch(db, [
         rawStatement(
           db,
           sql`INSERT INTO calls (id, organization_id, contact_id, phone_line_id, external_id, direction, caller_phone, to_phone, started_at, created_at, updated_at)
@@ -273,6 +272,9 @@ export const callsRoutes = createRouter()
             WHERE id = ${caller.contactId} AND (last_contacted_at IS NULL OR last_contacted_at < ${startedAt})`,
         ),
       ]);
+    let caller: CallerResolution;
+    try {
+      caller = await resolveAndRecord(c.env, organizationId, contactNumber, "inbound_call", record);
     } catch (err) {
       // A concurrent retry with the same external_id won the insert: answer with its call.
       const existing = body.external_id && isUniqueViolation(err) ? await findByExternalId(db, organizationId, body.external_id) : undefined;

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, asc, eq, sql } from "drizzle-orm";
-import { resolveCaller } from "../contacts/caller";
+import { type CallerResolution, resolveAndRecord } from "../contacts/caller";
 import { assertContact, getRegion } from "../contacts/load";
 import { parsePhone } from "../contacts/phone";
 import { type Db, rawStatement, runBatch } from "../db/client";
@@ -145,12 +145,11 @@ export const messagesRoutes = createRouter()
       const existing = await findByProviderId(db, organizationId, body.provider_message_id);
       if (existing) return c.json({ ...existing, contact_created: false }, 200);
     }
-    const sender = await resolveCaller(c.env, organizationId, body.from, "inbound_sms");
     const line = parsePhone(body.to, await getRegion(db, organizationId));
     const id = newId();
     const at = body.received_at ?? nowIso();
-    try {
-      await runBatch(db, [
+    const record = (sender: CallerResolution) =>
+      runBatch(db, [
         rawStatement(
           db,
           sql`INSERT INTO messages (id, organization_id, contact_id, phone_line_id, direction, from_phone, to_phone, body, media_urls, status, provider_message_id, created_at, updated_at)
@@ -164,6 +163,9 @@ export const messagesRoutes = createRouter()
           sql`UPDATE contacts SET last_contacted_at = ${at} WHERE id = ${sender.contactId} AND (last_contacted_at IS NULL OR last_contacted_at < ${at})`,
         ),
       ]);
+    let sender: CallerResolution;
+    try {
+      sender = await resolveAndRecord(c.env, organizationId, body.from, "inbound_sms", record);
     } catch (err) {
       const existing = body.provider_message_id && isUniqueViolation(err) ? await findByProviderId(db, organizationId, body.provider_message_id) : undefined;
       if (existing) return c.json({ ...existing, contact_created: false }, 200);
