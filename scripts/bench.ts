@@ -279,7 +279,6 @@ async function resolveSection(app: RunningWorker, bare: RunningWorker, s: Resolv
   const hot = { phone: hotContact.phones[0].e164, contactId: hotContact.id };
   const appTarget: ResolveTarget = { label: "resolve", url: `${app.url}/api/contacts/resolve`, headers: { authorization: `Bearer ${s.apiKey}` } };
   const bareTarget: ResolveTarget = { label: "one D1 batch", url: `${bare.url}/`, headers: {} };
-  const keyHash = createHash("sha256").update(s.apiKey).digest("hex");
   const plan = { durationMs: opts.durationMs, rounds: ROUNDS, warmupMs: 500 };
   const log = (r: LoadResult) => {
     loads.push(r.load);
@@ -292,12 +291,16 @@ async function resolveSection(app: RunningWorker, bare: RunningWorker, s: Resolv
         new Scenario(hotSpec(appTarget, hot, c)),
         new Scenario(newSpec(appTarget, s.fresh, ledgers.app, c)),
         new Scenario({ ...newSpec(bareTarget, s.fresh, ledgers.bare, c), scenario: "one D1 batch (bare Worker): all-new numbers" }),
-        new Scenario({ scenario: "2 D1 reads (bare Worker): API key + region", url: `${bare.url}/reads?key_hash=${keyHash}`, concurrency: c }),
+        new Scenario({ scenario: "empty Durable Object call (bare Worker)", url: `${bare.url}/do-ping`, concurrency: c }),
+        new Scenario({
+          ...newSpec({ ...bareTarget, url: `${bare.url}/via-do` }, s.fresh, ledgers.bare, c),
+          scenario: "one D1 batch in a Durable Object (bare Worker): all-new numbers",
+        }),
         new Scenario({ scenario: "no-op (bare Worker): GET /", url: `${bare.url}/`, concurrency: c }),
       ],
       plan,
     );
-    const maps = [rep.noop, rep.hot, rep.fresh, rep.batch, rep.reads, rep.bareNoop];
+    const maps = [rep.noop, rep.hot, rep.fresh, rep.batch, rep.doCall, rep.batchInDo, rep.bareNoop];
     results.forEach((r, i) => {
       rep.rows.push(r);
       maps[i]?.set(c, r);
@@ -424,7 +427,7 @@ async function main() {
   let floor: { p50: number; p95: number } | undefined;
   const cookie = { cookie: sessionCookie(data.org.sessionToken, secret) };
   const ledgers = { app: new Ledger(), bare: new Ledger() };
-  const rep: ResolveReport = { rows: [], noop: new Map(), hot: new Map(), fresh: new Map(), batch: new Map(), reads: new Map(), bareNoop: new Map(), bursts: [] };
+  const rep: ResolveReport = { rows: [], noop: new Map(), hot: new Map(), fresh: new Map(), batch: new Map(), doCall: new Map(), batchInDo: new Map(), bareNoop: new Map(), bursts: [] };
   const searchKind: ListKind = { name: "", note: "", route: "list", search: commonFirstName(data), sort: "recently_added", tagIds: [], page: 0 };
   const fresh = new FreshNumbers(new Set(data.contacts.flatMap((c) => c.phones.map((p) => p.e164))));
   const sectionTimes: string[] = [];
@@ -568,7 +571,7 @@ async function main() {
     for (const b of rep.bursts) {
       if (b.errors) console.log(`  ${b.label} burst: first error ${b.firstError}`);
     }
-    if (rep.reads.size) console.log(`\nWhere a resolve's time goes:\n  ${breakdown(rep, opts.concurrencies).join("\n  ")}`);
+    if (rep.doCall.size) console.log(`\nWhere a resolve's time goes:\n  ${breakdown(rep, opts.concurrencies).join("\n  ")}`);
     console.log(
       `\nResolve targets: ${resolveVerdicts(rep, opts.concurrencies)
         .map(([label, ok, detail]) => `\n  ${ok ? "PASS" : "FAIL"} ${label}: ${detail}`)

@@ -388,6 +388,14 @@ compatibility_flags = ["nodejs_compat"]
 binding = "DB"
 database_name = "${field("database_name")}"
 database_id = "${field("database_id")}"
+
+[[durable_objects.bindings]]
+name = "PINGER"
+class_name = "Pinger"
+
+[[migrations]]
+tag = "v1"
+new_sqlite_classes = ["Pinger"]
 `,
   );
   const script = await buildWorker(root, join(dir, "build"), config);
@@ -413,7 +421,10 @@ export interface ResolveReport {
   hot: Map<number, LoadResult>;
   fresh: Map<number, LoadResult>;
   batch: Map<number, LoadResult>;
-  reads: Map<number, LoadResult>;
+  /** The bare Worker calling an empty Durable Object method: the cost of one DO call. */
+  doCall: Map<number, LoadResult>;
+  /** The bare Worker running the one D1 batch inside a Durable Object: the floor of any DO design. */
+  batchInDo: Map<number, LoadResult>;
   bareNoop: Map<number, LoadResult>;
   /** Hot resolves alone and while 2 clients loop a search, interleaved. */
   mixed?: { unloaded: LoadResult; loaded: LoadResult; search: { completed: number; errors: number; p50: number; p95: number } };
@@ -443,8 +454,11 @@ export function resolveTable(r: ResolveReport): string {
     if (row === r.mixed?.loaded) return `${x(ratio(row, r.mixed.unloaded))} of alone`;
     if (row === r.mixed?.unloaded) return "";
     if (row.scenario.startsWith("resolve: hot")) return `${x(ratio(row, r.noop.get(row.concurrency)))} of no-op`;
-    if (row.scenario.startsWith("resolve: all-new")) return `${x(ratio(row, r.batch.get(row.concurrency)))} of 1 batch`;
-    if (row.scenario.startsWith("one D1 batch") || row.scenario.startsWith("2 D1 reads")) return `${x(ratio(row, r.bareNoop.get(row.concurrency)))} of bare no-op`;
+    if (row.scenario.startsWith("resolve: all-new")) {
+      return `${x(ratio(row, r.batch.get(row.concurrency)))} of 1 batch, ${x(ratio(row, r.batchInDo.get(row.concurrency)))} of batch in DO`;
+    }
+    if (row.scenario.startsWith("one D1 batch in a Durable Object")) return `${x(ratio(row, r.batch.get(row.concurrency)))} of 1 batch`;
+    if (row.scenario.startsWith("one D1 batch") || row.scenario.startsWith("empty Durable Object")) return `${x(ratio(row, r.bareNoop.get(row.concurrency)))} of bare no-op`;
     return "";
   };
   return table(
@@ -471,14 +485,14 @@ export function resolveTable(r: ResolveReport): string {
 export function breakdown(r: ResolveReport, concurrencies: number[]): string[] {
   const c = Math.min(...concurrencies);
   const p = (m: Map<number, LoadResult>) => m.get(c)?.p50 ?? Number.NaN;
-  const [noop, hot, fresh, bareNoop, reads, batch] = [p(r.noop), p(r.hot), p(r.fresh), p(r.bareNoop), p(r.reads), p(r.batch)];
-  const readsCost = reads - bareNoop;
+  const [noop, hot, fresh, bareNoop, doCall, batch] = [p(r.noop), p(r.hot), p(r.fresh), p(r.bareNoop), p(r.doCall), p(r.batch)];
+  const hopCost = doCall - bareNoop;
   const batchCost = batch - bareNoop;
   return [
     `at c=${c}, medians: app no-op ${ms(noop, 2)} ms, bare Worker no-op ${ms(bareNoop, 2)} ms`,
-    `the 2 D1 reads (API key, region), bare Worker: +${ms(readsCost, 2)} ms over its no-op; one D1 batch (new number), bare Worker: +${ms(batchCost, 2)} ms`,
-    `hot resolve: +${ms(hot - noop, 2)} ms over the app's no-op, of which the 2 D1 reads ~${ms(readsCost, 2)} and the rest (Durable Object hop, phone parsing, validation) ~${ms(hot - noop - readsCost, 2)}`,
-    `new-number resolve: +${ms(fresh - noop, 2)} ms over the app's no-op, of which the 2 D1 reads ~${ms(readsCost, 2)}, the batch ~${ms(batchCost, 2)} and the rest ~${ms(fresh - noop - readsCost - batchCost, 2)}`,
+    `bare Worker: one empty Durable Object call +${ms(hopCost, 2)} ms over its no-op; one D1 batch (new number) +${ms(batchCost, 2)} ms`,
+    `hot resolve (answered from the isolate's lease, or from the Durable Object's memory when the lease ran out): +${ms(hot - noop, 2)} ms over the app's no-op`,
+    `new-number resolve: +${ms(fresh - noop, 2)} ms over the app's no-op, of which the Durable Object call ~${ms(hopCost, 2)}, the batch ~${ms(batchCost, 2)} and the rest (validation, parsing, lease) ~${ms(fresh - noop - hopCost - batchCost, 2)}`,
   ];
 }
 
@@ -493,7 +507,8 @@ export function resolveVerdicts(r: ResolveReport, concurrencies: number[]): [str
     out.push([
       "all-new numbers >= one atomic D1 batch per resolve (each c)",
       parts.every(([, v]) => v >= RESOLVE_TARGETS.newVsBatch),
-      parts.map(([c, v]) => `c=${c} ${x(v)}`).join(", "),
+      parts.map(([c, v]) => `c=${c} ${x(v)}`).join(", ") +
+        ` (the same batch inside an empty Durable Object, bare Worker: ${concurrencies.map((c) => `c=${c} ${x(ratio(r.batchInDo.get(c), r.batch.get(c)))}`).join(", ")} of it)`,
     ]);
   }
   if (r.mixed) {
