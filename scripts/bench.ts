@@ -61,6 +61,7 @@ import {
   type Integrity,
   Ledger,
   type LoadResult,
+  type LoadSpec,
   type ResolveReport,
   type ResolveTarget,
   Scenario,
@@ -320,23 +321,34 @@ async function resolveSection(app: RunningWorker, bare: RunningWorker, s: Resolv
   const c = opts.concurrencies.includes(10) ? 10 : (opts.concurrencies[Math.floor(opts.concurrencies.length / 2)] as number);
   const searches = new BackgroundLoop(s.searchUrl, s.searchHeaders, 2);
   const loadedSpec = { ...hotSpec(appTarget, hot, c), scenario: "resolve: hot known, while 2 clients search" };
+  // The same for the no-op route: what any request, however cheap, keeps under that search load.
+  const noopSpec = { scenario: "no-op GET /api/health", url: `${app.url}/api/health`, concurrency: c };
+  const noopLoadedSpec = { ...noopSpec, scenario: "no-op GET /api/health, while 2 clients search" };
+  const loadedSpecs: LoadSpec[] = [loadedSpec, noopLoadedSpec];
   try {
-    const [unloaded, loaded] = await interleave([new Scenario({ ...hotSpec(appTarget, hot, c), scenario: "resolve: hot known, alone (paired)" }), new Scenario(loadedSpec)], {
-      ...plan,
-      before: async (sc) => {
-        if (sc.spec !== loadedSpec) return;
-        searches.start();
-        await new Promise((r) => setTimeout(r, 300));
+    const [unloaded, loaded, noopUnloaded, noopLoaded] = await interleave(
+      [
+        new Scenario({ ...hotSpec(appTarget, hot, c), scenario: "resolve: hot known, alone (paired)" }),
+        new Scenario(loadedSpec),
+        new Scenario({ ...noopSpec, scenario: "no-op GET /api/health, alone (paired)" }),
+        new Scenario(noopLoadedSpec),
+      ],
+      {
+        ...plan,
+        before: async (sc) => {
+          if (!loadedSpecs.includes(sc.spec)) return;
+          searches.start();
+          await new Promise((r) => setTimeout(r, 300));
+        },
+        after: async (sc) => {
+          if (loadedSpecs.includes(sc.spec)) await searches.stop();
+        },
       },
-      after: async (sc) => {
-        if (sc.spec === loadedSpec) await searches.stop();
-      },
-    });
-    if (unloaded && loaded) {
-      rep.rows.push(unloaded, loaded);
-      log(unloaded);
-      log(loaded);
-      rep.mixed = { unloaded, loaded, search: searches.summary() };
+    );
+    if (unloaded && loaded && noopUnloaded && noopLoaded) {
+      rep.rows.push(unloaded, loaded, noopUnloaded, noopLoaded);
+      for (const r of [unloaded, loaded, noopUnloaded, noopLoaded]) log(r);
+      rep.mixed = { unloaded, loaded, noopUnloaded, noopLoaded, search: searches.summary() };
       const m = rep.mixed.search;
       console.log(`  meanwhile ${m.completed} searches, p50 ${ms(m.p50)} ms, p95 ${ms(m.p95)} ms${m.errors ? `, ${m.errors} errors` : ""}`);
     }

@@ -427,7 +427,14 @@ export interface ResolveReport {
   batchInDo: Map<number, LoadResult>;
   bareNoop: Map<number, LoadResult>;
   /** Hot resolves alone and while 2 clients loop a search, interleaved. */
-  mixed?: { unloaded: LoadResult; loaded: LoadResult; search: { completed: number; errors: number; p50: number; p95: number } };
+  mixed?: {
+    unloaded: LoadResult;
+    loaded: LoadResult;
+    /** The no-op route alone and under the same search load: the most any route keeps. */
+    noopUnloaded: LoadResult;
+    noopLoaded: LoadResult;
+    search: { completed: number; errors: number; p50: number; p95: number };
+  };
   bursts: { label: string; numbers: number; width: number; bad: number; errors: number; firstError?: string }[];
   integrity?: Integrity;
   /** The same checks on the baseline Worker's copy of the database. */
@@ -452,7 +459,8 @@ const x = (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)}x` : "-");
 export function resolveTable(r: ResolveReport): string {
   const reference = (row: LoadResult): string => {
     if (row === r.mixed?.loaded) return `${x(ratio(row, r.mixed.unloaded))} of alone`;
-    if (row === r.mixed?.unloaded) return "";
+    if (row === r.mixed?.noopLoaded) return `${x(ratio(row, r.mixed.noopUnloaded))} of alone`;
+    if (row === r.mixed?.unloaded || row === r.mixed?.noopUnloaded) return "";
     if (row.scenario.startsWith("resolve: hot")) return `${x(ratio(row, r.noop.get(row.concurrency)))} of no-op`;
     if (row.scenario.startsWith("resolve: all-new")) {
       return `${x(ratio(row, r.batch.get(row.concurrency)))} of 1 batch, ${x(ratio(row, r.batchInDo.get(row.concurrency)))} of batch in DO`;
@@ -516,7 +524,7 @@ export function resolveVerdicts(r: ResolveReport, concurrencies: number[]): [str
     out.push([
       `hot known at c=${r.mixed.loaded.concurrency} while 2 clients search >= ${RESOLVE_TARGETS.loadedVsUnloaded} of alone`,
       v >= RESOLVE_TARGETS.loadedVsUnloaded,
-      x(v),
+      `${x(v)} (the no-op route under the same load: ${x(ratio(r.mixed.noopLoaded, r.mixed.noopUnloaded))} of alone)`,
     ]);
   }
   for (const [label, i] of [

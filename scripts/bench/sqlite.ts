@@ -55,7 +55,8 @@ export function runSqlite(
   args: readonly string[] = [],
 ): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(SQLITE3, ["-bail", ...args, file], { stdio: ["pipe", "pipe", "pipe"] });
+    // .timeout: wait for a lock a just-stopped workerd may still hold for a moment.
+    const child = spawn(SQLITE3, ["-bail", "-cmd", ".timeout 15000", ...args, file], { stdio: ["pipe", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8");
