@@ -18,7 +18,7 @@ describe("call pipeline", () => {
   it("records a call, resolves the caller and updates last_contacted_at", async () => {
     const res = await call("POST", "/api/calls", {
       bearer: key,
-      body: { caller_phone: "(646) 555-0123", to_phone: "+1 212 555 0100", started_at: "2026-11-20T15:00:00Z" },
+      body: { caller_phone: "(646) 555-0123", to_phone: "(212) 555-0100", started_at: "2026-11-20T15:00:00Z" },
     });
     expect(res.status).toBe(201);
     expect(res.body.contact_created).toBe(true);

@@ -30,9 +30,11 @@ const LEASE_MARGIN_MS = 250;
 const HORIZON_STEP_MS = 5_000;
 const HORIZON_KEY = "lease_horizon";
 
-export type CallerResolution =
+/** `region`: the organization's default region the caller id was read with (for other numbers). */
+export type CallerResolution = { region: string } & (
   | { contactId: string; created: boolean; phone: ParsedPhone; leaseMs: number }
-  | { contactId: null; created: false; reason: "withheld" | "invalid"; leaseMs: 0 };
+  | { contactId: null; created: false; reason: "withheld" | "invalid"; leaseMs: 0 }
+);
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -75,15 +77,16 @@ export class PhoneDirectory extends DurableObject<Env> {
   async resolveCaller(organizationId: string, rawPhone: string, source: string): Promise<CallerResolution> {
     if (this.regionFence) await this.regionFence;
     const regionEpoch = this.regionEpoch;
-    const parsed = this.parse(rawPhone, await this.defaultRegion(organizationId));
-    if (!parsed.ok) return { contactId: null, created: false, reason: parsed.reason, leaseMs: 0 };
+    const region = await this.defaultRegion(organizationId);
+    const parsed = this.parse(rawPhone, region);
+    if (!parsed.ok) return { region, contactId: null, created: false, reason: parsed.reason, leaseMs: 0 };
     const e164 = parsed.phone.e164;
     const fence = this.fences.get(e164);
     if (fence) await fence;
     const r = await this.resolve(organizationId, parsed.phone, source);
     // No lease on an answer a change overtook (it may name the old owner, or read the old region).
     const leaseMs = r.fresh() && regionEpoch === this.regionEpoch ? this.grantLease(e164) : 0;
-    return { contactId: r.contactId, created: r.created, phone: parsed.phone, leaseMs };
+    return { region, contactId: r.contactId, created: r.created, phone: parsed.phone, leaseMs };
   }
 
   /**

@@ -6,6 +6,7 @@ export type { CallerResolution };
 interface Leased {
   contactId: string;
   phone: Extract<CallerResolution, { contactId: string }>["phone"];
+  region: string;
   until: number;
 }
 
@@ -32,14 +33,14 @@ export async function resolveCaller(
   const key = `${organizationId} ${rawPhone}`;
   const hit = leased.get(key);
   if (hit && !opts.fresh && hit.until > Date.now()) {
-    return { contactId: hit.contactId, created: false, phone: hit.phone, leaseMs: 0 };
+    return { contactId: hit.contactId, created: false, phone: hit.phone, region: hit.region, leaseMs: 0 };
   }
   // Counted from before asking: the lease runs out here no later than the object counts it.
   const asked = Date.now();
   const r = await phoneDirectory(env, organizationId).resolveCaller(organizationId, rawPhone, source);
   if (r.contactId !== null && r.leaseMs > 0) {
     if (leased.size >= LEASED_MAX) leased.clear();
-    leased.set(key, { contactId: r.contactId, phone: r.phone, until: asked + r.leaseMs });
+    leased.set(key, { contactId: r.contactId, phone: r.phone, region: r.region, until: asked + r.leaseMs });
   } else {
     leased.delete(key);
   }

@@ -253,13 +253,13 @@ export const callsRoutes = createRouter()
     }
     const [contactNumber, lineNumber] =
       body.direction === "outbound" ? [body.to_phone ?? "", body.caller_phone] : [body.caller_phone, body.to_phone];
-    const region = await getRegion(db, organizationId);
-    const line = lineNumber ? parsePhone(lineNumber, region) : null;
     const id = newId();
     const now = nowIso();
     const startedAt = body.started_at ?? now;
-    const record = (caller: CallerResolution) =>
-      runBatch(db, [
+    const record = (caller: CallerResolution) => {
+      // The line number is read with the region the PhoneDirectory read the caller id with.
+      const line = lineNumber ? parsePhone(lineNumber, caller.region) : null;
+      return runBatch(db, [
         rawStatement(
           db,
           sql`INSERT INTO calls (id, organization_id, contact_id, phone_line_id, external_id, direction, caller_phone, to_phone, started_at, created_at, updated_at)
@@ -272,6 +272,7 @@ export const callsRoutes = createRouter()
             WHERE id = ${caller.contactId} AND (last_contacted_at IS NULL OR last_contacted_at < ${startedAt})`,
         ),
       ]);
+    };
     let caller: CallerResolution;
     try {
       caller = await resolveAndRecord(c.env, organizationId, contactNumber, "inbound_call", record);

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, asc, eq, sql } from "drizzle-orm";
 import { type CallerResolution, resolveAndRecord } from "../contacts/caller";
-import { assertContact, getRegion } from "../contacts/load";
+import { assertContact } from "../contacts/load";
 import { parsePhone } from "../contacts/phone";
 import { type Db, rawStatement, runBatch } from "../db/client";
 import { contactPhones, contacts, messages, phoneLines } from "../db/schema";
@@ -145,11 +145,12 @@ export const messagesRoutes = createRouter()
       const existing = await findByProviderId(db, organizationId, body.provider_message_id);
       if (existing) return c.json({ ...existing, contact_created: false }, 200);
     }
-    const line = parsePhone(body.to, await getRegion(db, organizationId));
     const id = newId();
     const at = body.received_at ?? nowIso();
-    const record = (sender: CallerResolution) =>
-      runBatch(db, [
+    const record = (sender: CallerResolution) => {
+      // The line number is read with the region the PhoneDirectory read the sender with.
+      const line = parsePhone(body.to, sender.region);
+      return runBatch(db, [
         rawStatement(
           db,
           sql`INSERT INTO messages (id, organization_id, contact_id, phone_line_id, direction, from_phone, to_phone, body, media_urls, status, provider_message_id, created_at, updated_at)
@@ -163,6 +164,7 @@ export const messagesRoutes = createRouter()
           sql`UPDATE contacts SET last_contacted_at = ${at} WHERE id = ${sender.contactId} AND (last_contacted_at IS NULL OR last_contacted_at < ${at})`,
         ),
       ]);
+    };
     let sender: CallerResolution;
     try {
       sender = await resolveAndRecord(c.env, organizationId, body.from, "inbound_sms", record);
