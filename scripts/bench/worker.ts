@@ -61,8 +61,6 @@ export function sessionCookie(token: string, secret: string): string {
 export interface RunningWorker {
   url: string;
   logFile: string;
-  /** The DevTools inspector port wrangler dev serves (for CPU profiles). */
-  inspectorPort: number;
   stop(): Promise<void>;
 }
 
@@ -193,7 +191,7 @@ export async function startWorker(opts: {
     if (child.exitCode !== null) break;
     try {
       const res = await fetch(`${url}${opts.healthPath ?? "/api/health"}`);
-      if (res.ok) return { url, logFile: opts.logFile, stop, inspectorPort };
+      if (res.ok) return { url, logFile: opts.logFile, stop };
     } catch {
       // not listening yet
     }
