@@ -8,7 +8,7 @@ export default defineConfig(async () => ({
       miniflare: {
         bindings: {
           BETTER_AUTH_SECRET: "test-secret-test-secret-test-secret-0123",
-          TEST_MIGRATIONS: await readD1Migrations("./migrations"),
+          TEST_MIGRATIONS: await readD1Migrations("./migrations/d1"),
         },
       },
     }),

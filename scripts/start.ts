@@ -1,9 +1,9 @@
-// `npm start`: migrate the local D1, seed the demo organization once, build the SPA, serve on :8787.
+// `npm start`: migrate the local D1, build the SPA, serve on :8787 and seed the demo organization once.
 import { randomBytes } from "node:crypto";
 import { existsSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { DEMO, seed } from "./seed";
+import { DEMO, seedIdentity, seedStore } from "./seed";
 import { ROOT, startDev, wrangler } from "./lib/wrangler";
 
 const devVars = join(ROOT, ".dev.vars");
@@ -14,16 +14,12 @@ if (!existsSync(devVars)) {
 
 wrangler(["d1", "migrations", "apply", "DB", "--local"], { quiet: true });
 console.log("Local D1 migrated.");
-await seed([]);
+const identity = await seedIdentity();
 
 const build = spawnSync(process.execPath, [join(ROOT, "node_modules", "vite", "bin", "vite.js"), "build", "--config", "web/vite.config.ts", "--logLevel", "warn"], { cwd: ROOT, stdio: "inherit" });
 if (build.status !== 0) process.exit(build.status ?? 1);
 
-console.log(`
-  Contacts is starting on http://localhost:8787
-  Sign in as ${DEMO.admin.email} / ${DEMO.admin.password} (owner) or ${DEMO.member.email} / ${DEMO.member.password} (member).
-  API reference: http://localhost:8787/api/docs
-`);
+const ORIGIN = "http://localhost:8787";
 const dev = startDev(["--port", "8787"]);
 const stop = () => {
   try {
@@ -34,3 +30,23 @@ const stop = () => {
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);
 dev.on("exit", (code) => process.exit(code ?? 0));
+
+// The demo data goes into the organization's store through the Worker itself.
+for (let i = 0; ; i++) {
+  try {
+    if ((await fetch(`${ORIGIN}/api/health`)).ok) break;
+  } catch {}
+  if (i > 300) throw new Error("wrangler dev did not answer on :8787 within a minute");
+  await new Promise((r) => setTimeout(r, 200));
+}
+try {
+  await seedStore(identity, ORIGIN);
+} catch (err) {
+  console.error(err);
+  stop();
+}
+console.log(`
+  Contacts is running on ${ORIGIN}
+  Sign in as ${DEMO.admin.email} / ${DEMO.admin.password} (owner) or ${DEMO.member.email} / ${DEMO.member.password} (member).
+  API reference: ${ORIGIN}/api/docs
+`);

@@ -1,6 +1,5 @@
-import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type Org, addMember, call, createContact, createOrg, expectProblem } from "./helpers";
+import { type Org, addMember, call, createContact, createOrg, expectProblem, countRows, storeExec } from "./helpers";
 
 describe("assignments", () => {
   let org: Org;
@@ -30,8 +29,7 @@ describe("assignments", () => {
     const path = `/api/contacts/${ids.Zoe}/members/${maria.memberId}`;
     expect((await call("POST", path, { cookie: org.owner.cookie })).status).toBe(204);
     expect((await call("POST", path, { cookie: org.owner.cookie })).status).toBe(204);
-    const rows = await env.DB.prepare("SELECT count(*) AS n FROM contact_user WHERE contact_id = ?").bind(ids.Zoe).first<{ n: number }>();
-    expect(rows?.n).toBe(1);
+    expect(await countRows(org.id, "SELECT count(*) AS n FROM contact_user WHERE contact_id = ?", ids.Zoe)).toBe(1);
 
     const mine = await get(`?member_filter=${maria.memberId}`);
     expect(mine.body.contacts.map((c: { id: string }) => c.id)).toEqual([ids.Zoe]);
@@ -57,13 +55,12 @@ describe("assignments", () => {
 
     const other = await createOrg();
     const foreign = await createContact(other, { first_name: "Foreign" });
-    const before = await env.DB.prepare("SELECT count(*) AS n FROM contact_user").first<{ n: number }>();
+    const before = await countRows(org.id, "SELECT count(*) AS n FROM contact_user");
     expectProblem(
       await call("POST", "/api/contacts/assignments/bulk", { cookie: org.owner.cookie, body: { contact_ids: [ids.stub, foreign.id], member_id: maria.memberId } }),
       404,
     );
-    const after = await env.DB.prepare("SELECT count(*) AS n FROM contact_user").first<{ n: number }>();
-    expect(after?.n).toBe(before?.n);
+    expect(await countRows(org.id, "SELECT count(*) AS n FROM contact_user")).toBe(before);
   });
 
   it("searches, sorts and paginates, including past the end", async () => {
@@ -97,12 +94,10 @@ describe("assignments", () => {
     await call("POST", `/api/contacts/${ids.Adam}/members/${jordan.memberId}`, { cookie: org.owner.cookie });
     const removed = await call("POST", "/api/auth/organization/remove-member", { cookie: org.owner.cookie, body: { memberIdOrEmail: jordan.memberId } });
     expect(removed.status).toBe(200);
-    const left = await env.DB.prepare("SELECT count(*) AS n FROM contact_user WHERE member_id = ?").bind(jordan.memberId).first<{ n: number }>();
-    expect(left?.n).toBe(0);
+    expect(await countRows(org.id, "SELECT count(*) AS n FROM contact_user WHERE member_id = ?", jordan.memberId)).toBe(0);
 
     await call("DELETE", `/api/contacts/${ids.Mia}`, { cookie: org.owner.cookie });
-    const gone = await env.DB.prepare("SELECT count(*) AS n FROM contact_user WHERE contact_id = ?").bind(ids.Mia).first<{ n: number }>();
-    expect(gone?.n).toBe(0);
+    expect(await countRows(org.id, "SELECT count(*) AS n FROM contact_user WHERE contact_id = ?", ids.Mia)).toBe(0);
   });
 });
 
@@ -112,15 +107,15 @@ describe("tag filter plans", () => {
     const rare = (await call("POST", "/api/tags", { cookie: org.owner.cookie, body: { name: "Rare", color: "#111111" } })).body.id;
     const common = (await call("POST", "/api/tags", { cookie: org.owner.cookie, body: { name: "Common", color: "#222222" } })).body.id;
     const now = new Date().toISOString();
-    // 150 contacts straight into D1: one rare-tagged (< 1% of the org), half common-tagged.
-    const statements = [];
+    // 150 contacts straight into the store: one rare-tagged (< 1% of the org), half common-tagged.
+    const statements: [string, ...unknown[]][] = [];
     for (let i = 0; i < 150; i++) {
       const id = crypto.randomUUID();
-      statements.push(env.DB.prepare("INSERT INTO contacts (id, organization_id, first_name, last_name, created_at, updated_at) VALUES (?, ?, ?, 'Tagtest', ?, ?)").bind(id, org.id, i % 2 ? "Anna" : "Bert", now, now));
-      if (i === 8) statements.push(env.DB.prepare("INSERT INTO contact_tags (contact_id, tag_id, organization_id, created_at) VALUES (?, ?, ?, ?)").bind(id, rare, org.id, now));
-      if (i % 2) statements.push(env.DB.prepare("INSERT INTO contact_tags (contact_id, tag_id, organization_id, created_at) VALUES (?, ?, ?, ?)").bind(id, common, org.id, now));
+      statements.push(["INSERT INTO contacts (id, first_name, last_name, created_at, updated_at) VALUES (?, ?, 'Tagtest', ?, ?)", id, i % 2 ? "Anna" : "Bert", now, now]);
+      if (i === 8) statements.push(["INSERT INTO contact_tags (contact_id, tag_id, created_at) VALUES (?, ?, ?)", id, rare, now]);
+      if (i % 2) statements.push(["INSERT INTO contact_tags (contact_id, tag_id, created_at) VALUES (?, ?, ?)", id, common, now]);
     }
-    await env.DB.batch(statements);
+    await storeExec(org.id, statements);
     const list = (q: string) => call("GET", `/api/contacts/list?${q}`, { cookie: org.owner.cookie });
     expect((await list(`tag_ids=${rare}`)).body.total_count).toBe(1);
     expect((await list(`tag_ids=${common}`)).body).toMatchObject({ total_count: 75, total_pages: 3 });
@@ -131,6 +126,6 @@ describe("tag filter plans", () => {
     expect((await list(`tag_ids=${rare}&search=anna`)).body.total_count).toBe(0);
     const res = await list(`tag_ids=${common}&sort=name_asc`);
     expect(res.body.contacts.every((c: { first_name: string }) => c.first_name === "Anna")).toBe(true);
-    expect(res.headers.get("server-timing")).toMatch(/^d1;dur=/);
+    expect(Number(res.headers.get("x-rows-read"))).toBeGreaterThan(0);
   });
 });

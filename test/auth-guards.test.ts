@@ -22,7 +22,7 @@ let myKey: string;
 /** Ids in my organization. */
 const my = { contact: "", phone: "", email: "", address: "", tag: "", keyId: "", member: "" };
 /** Ids in another organization. */
-const their = { contact: "", phone: "", email: "", address: "", tag: "", keyId: "", member: "", call: "" };
+const their = { contact: "", phone: "", email: "", address: "", tag: "", keyId: "", member: "", call: "", message: "", note: "", todo: "" };
 
 beforeAll(async () => {
   [mine, theirs] = await Promise.all([createOrg(), createOrg()]);
@@ -54,6 +54,13 @@ beforeAll(async () => {
   }
   const theirCall = await call("POST", "/api/calls", { bearer: theirKey, body: { caller_phone: "+1 720 555 0200" } });
   their.call = theirCall.body.call_id;
+  const theirMessage = await call("POST", "/api/messages", {
+    bearer: theirKey,
+    body: { from: "+1 720 555 0200", to: "+1 720 555 0999", body: "Hi", media_urls: ["https://example.com/a.png"] },
+  });
+  their.message = theirMessage.body.message_id;
+  their.note = (await call("POST", `/api/contacts/${their.contact}/notes`, { cookie: theirs.owner.cookie, body: { body: "Theirs" } })).body.id;
+  their.todo = (await call("POST", `/api/contacts/${their.contact}/todos`, { cookie: theirs.owner.cookie, body: { title: "Theirs" } })).body.id;
 });
 
 /** Every /api route except better-auth's, with a valid body, on ids of my organization. */
@@ -199,6 +206,20 @@ describe("authorization", () => {
       ["POST", `/api/contacts/${my.contact}/members/${their.member}`],
       ["PUT", `/api/calls/${their.call}/transcription`, { transcription: "Hijacked" }],
       ["POST", `/api/calls/${their.call}/analyses`, { analyzer: "sentiment", results: { hijacked: true } }],
+      ["POST", `/api/calls/${their.call}/enrich`],
+      ["GET", `/api/contacts/${their.contact}/notes`],
+      ["POST", `/api/contacts/${their.contact}/notes`, { body: "Hijacked" }],
+      ["PUT", `/api/notes/${their.note}`, { body: "Hijacked" }],
+      ["DELETE", `/api/notes/${their.note}`],
+      ["POST", `/api/contacts/${their.contact}/todos`, { title: "Hijacked" }],
+      ["PUT", `/api/todos/${their.todo}`, { status: "done" }],
+      ["GET", `/api/contacts/${their.contact}/activity`],
+      ["GET", `/api/contacts/${their.contact}/feed`],
+      ["GET", `/api/contacts/${their.contact}/messages`],
+      ["POST", `/api/contacts/${their.contact}/messages`, { body: "Hijacked" }],
+      ["GET", `/api/contacts/${their.contact}/memory`],
+      ["POST", `/api/messages/${their.message}/suggestions`],
+      ["GET", `/api/messages/${their.message}/media/0`],
     ];
     const snapshots = async () => [await orgSnapshot(mine.id), await orgSnapshot(theirs.id)];
     const before = await snapshots();

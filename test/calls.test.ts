@@ -1,6 +1,5 @@
-import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type Org, addMember, call, createApiKey, createOrg, expectProblem } from "./helpers";
+import { type Org, addMember, call, createApiKey, createOrg, expectProblem, countRows, storeExec } from "./helpers";
 
 describe("call pipeline", () => {
   let org: Org;
@@ -8,11 +7,7 @@ describe("call pipeline", () => {
   beforeAll(async () => {
     org = await createOrg();
     key = await createApiKey(org);
-    await env.DB.prepare(
-      "INSERT INTO phone_lines (id, organization_id, name, phone_number, created_at) VALUES (?, ?, 'Front desk', '+12125550100', '2026-01-01T00:00:00.000Z')",
-    )
-      .bind(crypto.randomUUID(), org.id)
-      .run();
+    await storeExec(org.id, [["INSERT INTO phone_lines (id, name, phone_number, created_at) VALUES (?, 'Front desk', '+12125550100', '2026-01-01T00:00:00.000Z')", crypto.randomUUID()]]);
   });
 
   it("records a call, resolves the caller and updates last_contacted_at", async () => {
@@ -43,8 +38,7 @@ describe("call pipeline", () => {
     const results = await Promise.all(Array.from({ length: 5 }, () => call("POST", "/api/calls", { bearer: key, body })));
     expect(new Set(results.map((r) => r.body.call_id)).size).toBe(1);
     expect(results.filter((r) => r.status === 201).length).toBe(1);
-    const n = await env.DB.prepare("SELECT count(*) AS n FROM calls WHERE external_id = 'carrier-call-1'").first<{ n: number }>();
-    expect(n?.n).toBe(1);
+    expect(await countRows(org.id, "SELECT count(*) AS n FROM calls WHERE external_id = 'carrier-call-1'")).toBe(1);
   });
 
   it("records calls from withheld numbers without a contact", async () => {

@@ -1,4 +1,3 @@
-import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   type Json,
@@ -12,6 +11,7 @@ import {
   expectInvalid,
   expectProblem,
   orgSnapshot,
+  storeExec,
 } from "./helpers";
 
 const ids = (res: { body: any }): string[] => res.body.contacts.map((c: { id: string }) => c.id);
@@ -439,7 +439,7 @@ describe("POST /api/contacts", () => {
   });
 
   it("does not attach another organization's tag", async () => {
-    const linked = () => countRows("SELECT count(*) AS n FROM contact_tags WHERE tag_id = ?", otherTag);
+    const linked = () => countRows(org.id, "SELECT count(*) AS n FROM contact_tags WHERE tag_id = ?", otherTag);
     const before = await linked();
     const res = await call("POST", "/api/contacts", { cookie: org.owner.cookie, body: { first_name: "Tagged", tag_ids: [otherTag] } });
     if (res.status === 201) expect(res.body.tags).toEqual([]);
@@ -590,7 +590,7 @@ describe("GET, DELETE /api/contacts/{id} and GET /api/contacts/{id}/todos", () =
     expectProblem(await call("GET", `/api/contacts/${doomed.id}`, { cookie: org.owner.cookie }), 404);
     expectProblem(await call("DELETE", `/api/contacts/${doomed.id}`, { cookie: org.owner.cookie }), 404);
     for (const table of ["contact_phones", "contact_emails", "contact_addresses", "contact_tags"]) {
-      expect(await countRows(`SELECT count(*) AS n FROM ${table} WHERE contact_id = ?`, doomed.id), table).toBe(0);
+      expect(await countRows(org.id, `SELECT count(*) AS n FROM ${table} WHERE contact_id = ?`, doomed.id), table).toBe(0);
     }
     expect(await total()).toBe(before - 1);
     expect(ids(await call("GET", "/api/contacts/list?search=keep", { cookie: org.owner.cookie }))).toEqual([keep.id]);
@@ -612,15 +612,13 @@ describe("GET, DELETE /api/contacts/{id} and GET /api/contacts/{id}/todos", () =
     const member = await addMember(org, "member", "Tess Todo");
     const contact = await createContact(org, { first_name: "Todo", last_name: "Owner" });
     const unrelated = await createContact(org, { first_name: "Unrelated" });
-    const insert = env.DB.prepare(
-      `INSERT INTO todos (id, organization_id, contact_id, title, description, status, due_at, assignee_member_id, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
+    const insert = `INSERT INTO todos (id, contact_id, title, description, status, due_at, assignee_member_id, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`;
     const [t1, t2, t3] = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()];
-    await env.DB.batch([
-      insert.bind(t1, org.id, contact.id, "Call back", null, "open", "2030-01-01T00:00:00.000Z", member.memberId, "2025-01-01T00:00:00.000Z", "2025-01-01T00:00:00.000Z"),
-      insert.bind(t2, org.id, contact.id, "Send quote", "PDF", "done", null, null, "2025-02-01T00:00:00.000Z", "2025-02-01T00:00:00.000Z"),
-      insert.bind(t3, org.id, unrelated.id, "Not this one", null, "open", null, null, "2025-03-01T00:00:00.000Z", "2025-03-01T00:00:00.000Z"),
+    await storeExec(org.id, [
+      [insert, t1, contact.id, "Call back", null, "open", "2030-01-01T00:00:00.000Z", member.memberId, "2025-01-01T00:00:00.000Z", "2025-01-01T00:00:00.000Z"],
+      [insert, t2, contact.id, "Send quote", "PDF", "done", null, null, "2025-02-01T00:00:00.000Z", "2025-02-01T00:00:00.000Z"],
+      [insert, t3, unrelated.id, "Not this one", null, "open", null, null, "2025-03-01T00:00:00.000Z", "2025-03-01T00:00:00.000Z"],
     ]);
     const res = await call("GET", `/api/contacts/${contact.id}/todos`, { cookie: member.cookie });
     expect(res.status).toBe(200);

@@ -2,9 +2,10 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from "clou
 import { env } from "cloudflare:workers";
 import { beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
 import worker from "../worker/index";
-import { enrichCall } from "../worker/enrichment/enrich";
-import { TRANSCRIPT_TOKEN_BUDGET } from "../worker/enrichment/extraction";
-import { type Org, addMember, call, createApiKey, createContact, createOrg, expectProblem } from "./helpers";
+import { TRANSCRIPT_TOKEN_BUDGET } from "../worker/ai/extraction";
+import { enrichCall } from "../worker/jobs/enrich";
+import { orgStore } from "../worker/store/client";
+import { type Org, addMember, call, createApiKey, createContact, createOrg, expectProblem, storeExec, storeRows } from "./helpers";
 
 const NS = "enrichment";
 const fake = `${inject("openaiUrl")}/ns/${NS}`;
@@ -28,7 +29,7 @@ async function stubCall(transcription: string | null = "Hi, this is Jane Doe fro
   const phone = `+1312555${String(1000 + seq++).padStart(4, "0")}`;
   const created = await call("POST", "/api/calls", { bearer: key, body: { caller_phone: phone } });
   // Written directly: PUT /transcription would also put a message on the real queue.
-  await env.DB.prepare("UPDATE calls SET transcription = ?, enrichment_status = 'pending' WHERE id = ?").bind(transcription, created.body.call_id).run();
+  await setTranscript(created.body.call_id, transcription);
   return { callId: created.body.call_id as string, contactId: created.body.contact_id as string };
 }
 
@@ -41,11 +42,22 @@ async function deliver(callId: string, opts: { attempts?: number; queue?: string
   return getQueueResult(batch, ctx);
 }
 
+/** The call's transcription in R2 and the store marking it pending, as PUT /transcription leaves them. */
+async function setTranscript(callId: string, transcription: string | null) {
+  const key = `${org.id}/calls/${callId}/transcript-test.txt`;
+  if (transcription !== null) await env.BLOBS.put(key, transcription);
+  await storeExec(org.id, [["UPDATE calls SET transcript_key = ?, enrichment_status = 'pending' WHERE id = ?", transcription === null ? null : key, callId]]);
+}
+
 const contact = async (id: string) => (await call("GET", `/api/contacts/${id}`, { cookie: org.owner.cookie })).body;
 const enrichment = async (callId: string) =>
-  env.DB.prepare("SELECT enrichment_status AS status, enrichment_detail AS detail, enrichment_model AS model, enrichment_prompt_tokens AS prompt, enrichment_completion_tokens AS completion FROM calls WHERE id = ?")
-    .bind(callId)
-    .first<{ status: string; detail: string; model: string; prompt: number; completion: number }>();
+  (
+    await storeRows<{ status: string; detail: string; model: string; prompt: number; completion: number }>(
+      org.id,
+      "SELECT enrichment_status AS status, enrichment_detail AS detail, enrichment_model AS model, enrichment_prompt_tokens AS prompt, enrichment_completion_tokens AS completion FROM calls WHERE id = ?",
+      callId,
+    )
+  )[0];
 
 beforeAll(async () => {
   org = await createOrg();
@@ -99,7 +111,7 @@ describe("enrich_contact", () => {
     expect(await enrichment(silent.callId)).toMatchObject({ status: "skipped", detail: "skipped: no transcription" });
 
     const withheld = await call("POST", "/api/calls", { bearer: key, body: { caller_phone: "anonymous" } });
-    await env.DB.prepare("UPDATE calls SET transcription = 'hello', enrichment_status = 'pending' WHERE id = ?").bind(withheld.body.call_id).run();
+    await setTranscript(withheld.body.call_id, "hello");
     await deliver(withheld.body.call_id);
     expect(await enrichment(withheld.body.call_id)).toMatchObject({ status: "skipped", detail: "skipped: the call has no contact" });
 
@@ -179,7 +191,7 @@ describe("enrichment failures", () => {
       const { callId, contactId } = await stubCall();
       await script(answer);
       // getQueueResult does not report delays, so the consumer's decision is read directly.
-      const outcome = await enrichCall(aiEnv, { type: "enrich_contact", organization_id: org.id, call_id: callId }, 3);
+      const outcome = await enrichCall(aiEnv, orgStore(env, org.id), { type: "enrich_contact", organization_id: org.id, call_id: callId }, 3);
       expect(outcome).toMatchObject({ ack: false, delaySeconds: delay });
       expect((await enrichment(callId))?.status).toBe("pending");
       expect((await enrichment(callId))?.detail).toMatch(/^retrying: /);
@@ -252,7 +264,7 @@ describe("enrichment through the API", () => {
     const put = await call("PUT", `/api/calls/${created.body.call_id}/transcription`, { bearer: key, body: { transcription: "Hello, I'm Sam." } });
     expect(put.status).toBe(202);
     // The test environment has no OPENAI_API_KEY, so the consumer records why it skipped.
-    let status: { status: string; detail: string } | null = null;
+    let status: { status: string; detail: string } | undefined;
     for (let i = 0; i < 60 && status?.status !== "skipped"; i++) {
       await new Promise((r) => setTimeout(r, 250));
       status = await enrichment(created.body.call_id);

@@ -1,3 +1,4 @@
+import { runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 
 export const ORIGIN = "http://localhost:8787";
@@ -103,9 +104,25 @@ export function expectProblem(res: { status: number; body: any; headers: Headers
   if (res.body.status !== status || typeof res.body.detail !== "string") throw new Error(`bad problem body ${JSON.stringify(res.body)}`);
 }
 
-/** `SELECT count(*) AS n ...` straight from D1. */
-export async function countRows(query: string, ...params: unknown[]): Promise<number> {
-  const row = await env.DB.prepare(query).bind(...params).first<{ n: number }>();
+/** Rows of a query run straight in the organization's store (its SQLite database). */
+export async function storeRows<T = Record<string, unknown>>(organizationId: string, query: string, ...params: unknown[]): Promise<T[]> {
+  const stub = env.ORG_STORE.get(env.ORG_STORE.idFromName(organizationId));
+  return runInDurableObject(stub, (_store, state) => state.storage.sql.exec(query, ...params).toArray() as T[]);
+}
+
+/** Statements run straight in the organization's store, in one transaction (test fixtures). */
+export async function storeExec(organizationId: string, statements: [string, ...unknown[]][]): Promise<void> {
+  const stub = env.ORG_STORE.get(env.ORG_STORE.idFromName(organizationId));
+  await runInDurableObject(stub, (_store, state) =>
+    state.storage.transactionSync(() => {
+      for (const [query, ...params] of statements) state.storage.sql.exec(query, ...params);
+    }),
+  );
+}
+
+/** `SELECT count(*) AS n ...` straight from the organization's store. */
+export async function countRows(organizationId: string, query: string, ...params: unknown[]): Promise<number> {
+  const [row] = await storeRows<{ n: number }>(organizationId, query, ...params);
   return Number(row?.n ?? 0);
 }
 
@@ -117,25 +134,28 @@ const SNAPSHOT_TABLES = [
   "tags",
   "contact_tags",
   "contact_user",
-  "organization_settings",
-  "organization_stats",
-  "api_keys",
+  "members",
+  "store_settings",
+  "contact_stats",
+  "phone_lines",
   "calls",
   "call_analyses",
   "todos",
+  "notes",
+  "messages",
+  "contact_memory",
+  "contact_search_keys",
 ] as const;
 
 /**
- * Every row the contacts API can write for one organization, read straight from D1: compare two
- * snapshots to prove that a refused request changed nothing.
+ * Every row the API can write for one organization, read straight from its store (and its API
+ * keys from D1): compare two snapshots to prove that a refused request changed nothing.
  */
 export async function orgSnapshot(organizationId: string): Promise<Record<string, unknown[]>> {
-  const results = await env.DB.batch(
-    SNAPSHOT_TABLES.map((table) =>
-      env.DB.prepare(`SELECT * FROM ${table} WHERE organization_id = ? ORDER BY rowid`).bind(organizationId),
-    ),
-  );
-  return Object.fromEntries(SNAPSHOT_TABLES.map((table, i) => [table, results[i]!.results]));
+  const snapshot: Record<string, unknown[]> = {};
+  for (const table of SNAPSHOT_TABLES) snapshot[table] = await storeRows(organizationId, `SELECT * FROM ${table} ORDER BY rowid`);
+  snapshot.api_keys = (await env.DB.prepare("SELECT * FROM api_keys WHERE organization_id = ? ORDER BY rowid").bind(organizationId).all()).results;
+  return snapshot;
 }
 
 /** A 400 problem whose `errors` list a problem with `field`. */

@@ -1,10 +1,11 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
-import { recordSmsDeadLetter, sendSms } from "../worker/messages/send";
-import { updateMemory } from "../worker/messages/memory";
+import { updateMemory } from "../worker/jobs/memory";
+import { sendSms } from "../worker/jobs/send-sms";
+import { orgStore } from "../worker/store/client";
 import worker from "../worker/index";
-import { type Org, addMember, call, createApiKey, createContact, createOrg, expectProblem } from "./helpers";
+import { type Org, addMember, call, countRows, createApiKey, createContact, createOrg, expectProblem, storeRows } from "./helpers";
 
 const SID = `AC${crypto.randomUUID().replace(/-/g, "")}`;
 const twilio = inject("twilioUrl");
@@ -20,8 +21,12 @@ let org: Org;
 let key: string;
 let contactId: string;
 
-const messageRow = (id: string) =>
-  env.DB.prepare("SELECT status, status_detail AS detail, provider, provider_message_id AS sid FROM messages WHERE id = ?").bind(id).first<{ status: string; detail: string | null; provider: string | null; sid: string | null }>();
+const messageRow = async (id: string) =>
+  (await storeRows<{ status: string; detail: string | null; provider: string | null; sid: string | null }>(
+    org.id,
+    "SELECT status, status_detail AS detail, provider, provider_message_id AS sid FROM messages WHERE id = ?",
+    id,
+  ))[0];
 
 async function send(body: string, id = contactId, cookie = org.owner.cookie) {
   return call("POST", `/api/contacts/${id}/messages`, { cookie, body: { body } });
@@ -100,21 +105,20 @@ describe("outbound messages", () => {
     expect(retried.retryMessages).toHaveLength(1);
     expect(await messageRow(m.body.id)).toMatchObject({ status: "queued", detail: "retrying: Twilio error 503" });
     await scriptTwilio({ kind: "status", status: 429 });
-    expect(await sendSms(smsEnv, { type: "send_sms", organization_id: org.id, message_id: m.body.id }, 3)).toEqual({ ack: false, delaySeconds: 40 });
-    await recordSmsDeadLetter(smsEnv, { type: "send_sms", organization_id: org.id, message_id: m.body.id });
+    expect(await sendSms(smsEnv, orgStore(env, org.id), { type: "send_sms", organization_id: org.id, message_id: m.body.id }, 3)).toEqual({ ack: false, delaySeconds: 40 });
+    await deliver(m.body.id, smsEnv, "sms-outbound-dlq");
     expect(await messageRow(m.body.id)).toMatchObject({ status: "failed", detail: "failed: gave up after repeated provider errors (last: Twilio error 429)" });
   });
 
   it("refuses do-not-contact and archived contacts, in the API and in the consumer", async () => {
     const dnc = await createContact(org, { first_name: "Do", last_name: "Not", status: "do_not_contact", phones: [{ phone_number: "+16465550190" }] });
-    const before = await env.DB.prepare("SELECT count(*) AS n FROM messages").first<{ n: number }>();
+    const before = await countRows(org.id, "SELECT count(*) AS n FROM messages");
     const refused = await send("promo!", dnc.id);
     expectProblem(refused, 409);
     expect(refused.body.detail).toMatch(/do not contact/);
     const archived = await createContact(org, { first_name: "Old", status: "archived", phones: [{ phone_number: "+16465550191" }] });
     expectProblem(await send("hi", archived.id), 409);
-    const after = await env.DB.prepare("SELECT count(*) AS n FROM messages").first<{ n: number }>();
-    expect(after?.n).toBe(before?.n);
+    expect(await countRows(org.id, "SELECT count(*) AS n FROM messages")).toBe(before);
 
     // Queued while allowed, then the contact opted out: the consumer does not send.
     const optOut = await createContact(org, { first_name: "Opt", phones: [{ phone_number: "+16465550192" }] });
@@ -158,10 +162,9 @@ describe("feed, suggestions and memory", () => {
     const off = await call("POST", `/api/messages/${inbound.body.message_id}/suggestions`, { cookie: org.owner.cookie });
     expect(off.body).toEqual({ configured: false, suggestions: [] });
     // The route reads env: exercise the suggestion logic with the fake model configured.
-    const { suggestReplies } = await import("../worker/messages/suggestions");
-    const { createDb } = await import("../worker/db/client");
+    const { suggestReplies } = await import("../worker/ai/suggestions");
     await scriptOpenAI({ kind: "content", content: JSON.stringify({ replies: ["Sure, Friday works. Morning or afternoon?", "Hi [NAME], yes!", "x".repeat(400), "Sure, Friday works. Morning or afternoon?", "Let me check Friday's openings.", "Fourth"] }) });
-    const replies = await suggestReplies(aiEnv, createDb(env.DB), org.id, contactId);
+    const replies = await suggestReplies(aiEnv, await orgStore(env, org.id).suggestionSources(inbound.body.message_id));
     expect(replies).toEqual(["Sure, Friday works. Morning or afternoon?", "Let me check Friday's openings.", "Fourth"]);
     const outbound = await send("ok");
     expectProblem(await call("POST", `/api/messages/${outbound.body.id}/suggestions`, { cookie: org.owner.cookie }), 409);
@@ -170,8 +173,9 @@ describe("feed, suggestions and memory", () => {
   it("updates the contact memory from transcripts and messages, once per new source", async () => {
     await scriptOpenAI({ kind: "content", content: JSON.stringify({ memory: "- Wants to move appointment to Friday\n- Prefers SMS" }) });
     const job = { type: "update_memory" as const, organization_id: org.id, contact_id: contactId };
-    expect(await updateMemory(aiEnv, job, 1)).toEqual({ ack: true, status: "updated" });
-    expect(await updateMemory(aiEnv, job, 1)).toEqual({ ack: true, status: "up to date" });
+    const store = orgStore(env, org.id);
+    expect(await updateMemory(aiEnv, store, job, 1)).toEqual({ ack: true, status: "updated" });
+    expect(await updateMemory(aiEnv, store, job, 1)).toEqual({ ack: true, status: "up to date" });
     const memory = await call("GET", `/api/contacts/${contactId}/memory`, { cookie: org.owner.cookie });
     expect(memory.body).toMatchObject({ content: "- Wants to move appointment to Friday\n- Prefers SMS", sources: expect.arrayContaining([expect.any(String)]) });
     const requests = (await (await fetch(`${openai}/__requests`)).json()) as { messages: { content: string }[] }[];

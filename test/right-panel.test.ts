@@ -1,6 +1,5 @@
-import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type Org, addMember, call, createApiKey, createContact, createOrg, expectProblem } from "./helpers";
+import { type Org, addMember, call, createApiKey, createContact, createOrg, expectProblem, storeRows, storeExec } from "./helpers";
 
 describe("notes, todos and activity", () => {
   let org: Org;
@@ -43,7 +42,7 @@ describe("notes, todos and activity", () => {
 
     expectProblem(await call("PUT", `/api/notes/${byOwner.body.id}`, { cookie: member.cookie, body: { body: "hijack" } }), 403);
     expectProblem(await call("DELETE", `/api/notes/${byOwner.body.id}`, { cookie: member.cookie }), 403);
-    const stored = await env.DB.prepare("SELECT body FROM notes WHERE id = ?").bind(byOwner.body.id).first<{ body: string }>();
+    const [stored] = await storeRows<{ body: string }>(org.id, "SELECT body FROM notes WHERE id = ?", byOwner.body.id);
     expect(stored?.body).toBe("Admin's note");
 
     expect((await call("PUT", `/api/notes/${byMember.body.id}`, { cookie: member.cookie, body: { body: "Member's note, edited" } })).status).toBe(200);
@@ -55,9 +54,15 @@ describe("notes, todos and activity", () => {
     const key = await createApiKey(org);
     const created = await call("POST", "/api/calls", { bearer: key, body: { caller_phone: "+12025550100", started_at: "2026-11-01T10:00:00Z" } });
     const todoId = crypto.randomUUID();
-    await env.DB.prepare(
-      "INSERT INTO todos (id, organization_id, contact_id, call_id, title, status, assignee_member_id, created_at, updated_at) VALUES (?, ?, ?, ?, 'Send the quote', 'open', ?, '2026-11-01T10:05:00.000Z', '2026-11-01T10:05:00.000Z')",
-    ).bind(todoId, org.id, contactId, created.body.call_id, member.memberId).run();
+    await storeExec(org.id, [
+      [
+        "INSERT INTO todos (id, contact_id, call_id, title, status, assignee_member_id, created_at, updated_at) VALUES (?, ?, ?, 'Send the quote', 'open', ?, '2026-11-01T10:05:00.000Z', '2026-11-01T10:05:00.000Z')",
+        todoId,
+        contactId,
+        created.body.call_id,
+        member.memberId,
+      ],
+    ]);
     const todos = await call("GET", `/api/contacts/${contactId}/todos`, { cookie: member.cookie });
     expect(todos.body).toMatchObject([{ id: todoId, title: "Send the quote", status: "open", call_id: created.body.call_id, assignee: { name: "Maria Member" } }]);
 
@@ -102,7 +107,7 @@ describe("notes, todos and activity", () => {
   it("hides other organizations' contacts, notes and todos", async () => {
     const other = await createOrg();
     const note = await call("POST", `/api/contacts/${contactId}/notes`, { cookie: org.owner.cookie, body: { body: "Private" } });
-    const todo = await env.DB.prepare("SELECT id FROM todos WHERE contact_id = ?").bind(contactId).first<{ id: string }>();
+    const [todo] = await storeRows<{ id: string }>(org.id, "SELECT id FROM todos WHERE contact_id = ?", contactId);
     for (const [method, path, body] of [
       ["GET", `/api/contacts/${contactId}/notes`],
       ["POST", `/api/contacts/${contactId}/notes`, { body: "x" }],

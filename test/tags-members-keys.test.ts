@@ -107,7 +107,7 @@ describe("tags", () => {
     expect((await as("POST", `/api/contacts/${a.id}/tags/${tag.id}`)).status).toBe(204);
     expect((await as("POST", `/api/contacts/${a.id}/tags/${tag.id}`)).status).toBe(204);
     expect((await as("GET", `/api/contacts/${a.id}`)).body.tags).toEqual([tag]);
-    expect(await countRows("SELECT count(*) AS n FROM contact_tags WHERE contact_id = ?", a.id)).toBe(1);
+    expect(await countRows(org.id, "SELECT count(*) AS n FROM contact_tags WHERE contact_id = ?", a.id)).toBe(1);
     expect((await as("GET", `/api/contacts/list?tag_ids=${tag.id}`)).body.total_count).toBe(2);
 
     expect((await as("DELETE", `/api/contacts/${a.id}/tags/${tag.id}`)).status).toBe(204);
@@ -118,7 +118,7 @@ describe("tags", () => {
     expect((await as("DELETE", `/api/tags/${tag.id}`)).status).toBe(204);
     expect((await as("GET", `/api/contacts/${a.id}`)).body.tags).toEqual([]);
     expect((await as("GET", `/api/contacts/${b.id}`)).body.tags).toEqual([keep]);
-    expect(await countRows("SELECT count(*) AS n FROM contact_tags WHERE tag_id = ?", tag.id)).toBe(0);
+    expect(await countRows(org.id, "SELECT count(*) AS n FROM contact_tags WHERE tag_id = ?", tag.id)).toBe(0);
     expect((await as("GET", `/api/contacts/list?tag_ids=${tag.id}`)).body.total_count).toBe(0);
     expectProblem(await as("POST", `/api/contacts/${a.id}/tags/${tag.id}`), 404);
     expectProblem(await as("POST", `/api/contacts/${crypto.randomUUID()}/tags/${keep.id}`), 404);
@@ -259,7 +259,7 @@ describe("api keys", () => {
       await call("POST", "/api/contacts/resolve", { headers: { authorization: "Basic dXNlcjpwYXNz" }, body: { phone: "+1 646 555 0102" } }),
       401,
     );
-    expect(await countRows("SELECT count(*) AS n FROM contact_phones WHERE phone_number = '+16465550102'")).toBe(0);
+    expect(await countRows(org.id, "SELECT count(*) AS n FROM contact_phones WHERE phone_number = '+16465550102'")).toBe(0);
     expectProblem(await as("DELETE", `/api/api-keys/${created.id}`), 404);
   });
 

@@ -3,15 +3,17 @@ import { Scalar } from "@scalar/hono-api-reference";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { bodyLimit } from "hono/body-limit";
-import { getAuth } from "./auth";
-import { createDb } from "./db/client";
+import { getAuth } from "./auth/auth";
+import { writeProtection } from "./auth/guard";
+import { forgetSession } from "./auth/principals";
+import { createDb } from "./global/db";
 import type { AppEnv } from "./lib/context";
-import { writeProtection } from "./lib/guard";
 import { Problem, problemResponse } from "./lib/problem";
 import { addressesRoutes } from "./routes/addresses";
 import { activityRoutes } from "./routes/activity";
 import { apiKeysRoutes } from "./routes/api-keys";
 import { assignmentsRoutes } from "./routes/assignments";
+import { backupRoutes } from "./routes/backup";
 import { callsRoutes } from "./routes/calls";
 import { contactsRoutes } from "./routes/contacts";
 import { emailsRoutes } from "./routes/emails";
@@ -25,6 +27,7 @@ import { tagsRoutes } from "./routes/tags";
 import { todosRoutes } from "./routes/todos";
 
 export const MAX_BODY_BYTES = 256 * 1024;
+const RESTORE_PATH = "/api/restore";
 
 export function createApp() {
   const app = new OpenAPIHono<AppEnv>();
@@ -39,15 +42,14 @@ export function createApp() {
     return problemResponse(c, new Problem(500, "Something went wrong on our side. Try again."));
   });
 
-  app.use(
-    "/api/*",
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new Problem(413, `Request bodies are limited to ${MAX_BODY_BYTES / 1024} KiB.`);
-      },
-    }),
-  );
+  const jsonBodyLimit = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw new Problem(413, `Request bodies are limited to ${MAX_BODY_BYTES / 1024} KiB.`);
+    },
+  });
+  // A backup (POST /api/restore) is streamed and has its own limit.
+  app.use("/api/*", (c, next) => (c.req.path === RESTORE_PATH ? next() : jsonBodyLimit(c, next)));
   app.use("/api/*", async (c, next) => {
     c.set("db", createDb(c.env.DB));
     await next();
@@ -55,6 +57,8 @@ export function createApp() {
 
   app.get("/api/health", (c) => c.json({ ok: true }));
   app.on(["GET", "POST"], "/api/auth/*", async (c) => {
+    // Signing out, switching organization...: this isolate's cached principal of the session goes.
+    forgetSession(c.req.header("cookie"));
     const res = await getAuth(c.env, c.req.url).handler(c.req.raw);
     if (res.status < 400 || !res.headers.get("content-type")?.includes("json")) return res;
     // better-auth answers {code, message}: re-shape its errors as the API's problem+json.
@@ -83,6 +87,7 @@ export function createApp() {
     .route("/", phoneLinesRoutes)
     .route("/", membersRoutes)
     .route("/", apiKeysRoutes)
+    .route("/", backupRoutes)
     .route("/", organizationRoutes);
 
   api.doc31("/openapi.json", {

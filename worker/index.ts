@@ -1,7 +1,7 @@
 import { app } from "./app";
-import { handleQueue } from "./queues";
+import { handleQueue } from "./jobs/consumer";
 
-export { PhoneDirectory } from "./phone-directory";
+export { OrgStore } from "./store/org-store";
 
 export default {
   fetch: app.fetch,

@@ -11,8 +11,8 @@
  */
 import { type SQL, sql } from "drizzle-orm";
 import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
-import type { Sort } from "../../worker/contacts/schemas";
-import type { ListParams } from "../../worker/contacts/search";
+import type { Sort } from "../../worker/schemas/contacts";
+import type { ListParams } from "../../worker/store/search";
 import { inlineParams, queryRows, timeStatements } from "./sqlite";
 import { ms, summarize, table } from "./stats";
 import { RequestTimeout, timedGet } from "./worker";
@@ -79,7 +79,7 @@ type RunList = (
 
 // Imported at run time by path: worker/contacts/list.ts uses the Workers runtime's global types
 // (D1Result), which the scripts' typecheck (types: node) does not have.
-const LIST_MODULE = new URL("../../worker/contacts/list.ts", import.meta.url).href;
+const LIST_MODULE = new URL("../../worker/store/search.ts", import.meta.url).href;
 let runListFn: RunList | undefined;
 async function runList(): Promise<RunList> {
   runListFn ??= ((await import(LIST_MODULE)) as { runList: RunList }).runList;
@@ -144,7 +144,6 @@ export function assignmentSideStatements(organizationId: string): Statement[] {
 export async function planKind(file: string, kind: ListKind, organizationId: string): Promise<{ statements: Statement[]; ids: string[]; total: number }> {
   const log: Statement[] = [];
   const result = await (await runList())(sqliteDb(file, log), {
-    organizationId,
     search: kind.search,
     sort: kind.sort,
     tagIds: kind.tagIds,

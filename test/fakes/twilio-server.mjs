@@ -2,7 +2,12 @@
 // (form-encoded POST /2010-04-01/Accounts/{AccountSid}/Messages.json with Basic auth).
 // The AccountSid is the namespace: POST /__script/{sid} [answers...], GET /__requests/{sid}.
 // Answers: {kind:"ok", status?} (default) | {kind:"status", status, code?, message?} | {kind:"hang"}
+// Media, as Twilio serves MMS media: GET /2010-04-01/Accounts/{sid}/Messages/{MM}/Media/{ME} (Basic
+// auth) answers a small PNG; GET /status/{code} answers that status; GET /huge answers 6 MB.
 import { createServer } from "node:http";
+
+/** A 1×1 PNG. */
+export const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==", "base64");
 
 export function startFakeTwilio(port = 0) {
   const spaces = new Map();
@@ -26,6 +31,19 @@ export function startFakeTwilio(port = 0) {
         return send(200, { queued: s.script.length });
       }
       return send(200, s.requests);
+    }
+    const media = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\/[^/]+\/Media\/[^/]+$/.exec(req.url ?? "");
+    if (media && req.method === "GET") {
+      const [user] = Buffer.from((req.headers.authorization ?? "").replace(/^Basic /, ""), "base64").toString().split(":");
+      if (user !== decodeURIComponent(media[1])) return send(401, { code: 20003, message: "Authenticate", status: 401 });
+      res.writeHead(200, { "content-type": "image/png", "content-length": PNG.length });
+      return res.end(PNG);
+    }
+    const status = /^\/status\/(\d{3})$/.exec(req.url ?? "");
+    if (status) return send(Number(status[1]), { status: Number(status[1]) });
+    if (req.url === "/huge") {
+      res.writeHead(200, { "content-type": "image/jpeg" });
+      return res.end(Buffer.alloc(6 * 1024 * 1024));
     }
     const m = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/.exec(req.url ?? "");
     if (!m || req.method !== "POST") return send(404, { code: 20404, message: "The requested resource was not found", status: 404 });

@@ -1,4 +1,5 @@
-import type { Db } from "../db/client";
+import type { Db } from "../global/db";
+import type { StoreClient } from "../store/client";
 
 export type Role = "owner" | "admin" | "member";
 
@@ -7,7 +8,10 @@ export type Principal =
       kind: "session";
       userId: string;
       userName: string;
+      userEmail: string;
       organizationId: string;
+      organizationName: string;
+      organizationSlug: string;
       memberId: string;
       role: Role;
     }
@@ -15,5 +19,6 @@ export type Principal =
 
 export interface AppEnv {
   Bindings: Env;
-  Variables: { db: Db; principal: Principal };
+  /** db: the global D1 database; store: the principal's organization store (set by the guards). */
+  Variables: { db: Db; principal: Principal; store: StoreClient };
 }

@@ -1,13 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { type SQL, sql } from "drizzle-orm";
-import { assertContact } from "../contacts/load";
-import { rawStatement, runBatch } from "../db/client";
-import { memberOnly } from "../lib/guard";
+import { memberOnly } from "../auth/guard";
 import { IdParam, createRouter, errorResponses, jsonContent } from "../lib/openapi";
-import { keysetPage, pageOf } from "../lib/cursor";
+import type { ActivityKind } from "../store/activity";
 
 const KINDS = ["call", "note", "todo"] as const;
-type Kind = (typeof KINDS)[number];
 
 const ActivityItem = z
   .object({
@@ -39,25 +35,9 @@ const activityRoute = createRoute({
   },
 });
 
-// Each branch reads one contact's rows through its (contact_id, time) index.
-const BRANCHES: Record<Kind, (contactId: string, organizationId: string) => SQL> = {
-  call: (c, o) => sql`SELECT 'call' AS kind, id, started_at AS at,
-    CASE direction WHEN 'outbound' THEN 'Outbound call' ELSE 'Inbound call' END AS title,
-    CASE WHEN duration_seconds IS NULL THEN NULL ELSE (duration_seconds / 60) || ' min ' || (duration_seconds % 60) || ' s' END AS detail
-    FROM calls WHERE contact_id = ${c} AND organization_id = ${o}`,
-  note: (c, o) => sql`SELECT 'note' AS kind, id, created_at AS at, 'Note' AS title, substr(body, 1, 280) AS detail FROM notes WHERE contact_id = ${c} AND organization_id = ${o}`,
-  todo: (c, o) => sql`SELECT 'todo' AS kind, id, created_at AS at, title, CASE status WHEN 'done' THEN 'Done' ELSE 'Open' END AS detail FROM todos WHERE contact_id = ${c} AND organization_id = ${o}`,
-};
-const FILTER: Record<string, Kind[]> = { all: [...KINDS], calls: ["call"], notes: ["note"], todos: ["todo"] };
+const FILTER: Record<string, ActivityKind[]> = { all: [...KINDS], calls: ["call"], notes: ["note"], todos: ["todo"] };
 
 export const activityRoutes = createRouter().openapi(activityRoute, async (c) => {
-  const { id } = c.req.valid("param");
-  const q = c.req.valid("query");
-  const { organizationId } = c.var.principal;
-  const db = c.var.db;
-  await assertContact(db, organizationId, id);
-  const union = sql.join(FILTER[q.kind]!.map((k) => BRANCHES[k](id, organizationId)), sql` UNION ALL `);
-  const [result] = (await runBatch(db, [rawStatement(db, keysetPage(union, q.cursor, q.limit))])) as [D1Result<z.infer<typeof ActivityItem>>];
-  const { page, nextCursor } = pageOf(result.results, q.limit);
-  return c.json({ items: page, next_cursor: nextCursor }, 200);
+  const { kind, cursor, limit } = c.req.valid("query");
+  return c.json(await c.var.store.activity(c.req.valid("param").id, { kinds: FILTER[kind] ?? [...KINDS], cursor, limit }), 200);
 });

@@ -1,14 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, eq } from "drizzle-orm";
-import { addressJson, assertContact } from "../contacts/load";
-import { ADDRESSES, ensureOne, unsetOthers } from "../contacts/preferred";
-import { AddressInput, AddressSchema, AddressUpdate } from "../contacts/schemas";
-import { type Db, runBatch, type Statement } from "../db/client";
-import { contactAddresses } from "../db/schema";
-import { memberOnly } from "../lib/guard";
-import { newId, nowIso } from "../lib/ids";
+import { memberOnly } from "../auth/guard";
 import { IdParam, createRouter, errorResponses, jsonBody, jsonContent, noContent } from "../lib/openapi";
-import { notFound } from "../lib/problem";
+import { AddressInput, AddressSchema, AddressUpdate } from "../schemas/contacts";
 
 const contactParams = z.object({ contact_id: IdParam("contact_id") });
 const addressParams = z.object({ contact_id: IdParam("contact_id"), address_id: IdParam("address_id") });
@@ -43,70 +36,14 @@ const deleteRoute = createRoute({
   responses: { ...noContent, ...errorResponses },
 });
 
-async function findAddress(db: Db, organizationId: string, contactId: string, addressId: string) {
-  const [row] = await db
-    .select()
-    .from(contactAddresses)
-    .where(
-      and(
-        eq(contactAddresses.id, addressId),
-        eq(contactAddresses.contactId, contactId),
-        eq(contactAddresses.organizationId, organizationId),
-      ),
-    );
-  if (!row) throw notFound("Address");
-  return row;
-}
-
 export const addressesRoutes = createRouter()
-  .openapi(addRoute, async (c) => {
-    const { contact_id } = c.req.valid("param");
-    const { is_primary, ...fields } = c.req.valid("json");
-    const { organizationId } = c.var.principal;
-    const db = c.var.db;
-    await assertContact(db, organizationId, contact_id);
-    const id = newId();
-    const statements: Statement[] = [
-      db.insert(contactAddresses).values({
-        id,
-        organizationId,
-        contactId: contact_id,
-        ...fields,
-        isPrimary: is_primary,
-        createdAt: nowIso(),
-      }),
-    ];
-    if (is_primary) statements.push(unsetOthers(db, ADDRESSES, contact_id, id));
-    statements.push(ensureOne(db, ADDRESSES, contact_id));
-    await runBatch(db, statements);
-    return c.json(addressJson(await findAddress(db, organizationId, contact_id, id)), 201);
-  })
+  .openapi(addRoute, async (c) => c.json(await c.var.store.addAddress(c.req.valid("param").contact_id, c.req.valid("json")), 201))
   .openapi(updateRoute, async (c) => {
     const { contact_id, address_id } = c.req.valid("param");
-    const { is_primary, ...fields } = c.req.valid("json");
-    const { organizationId } = c.var.principal;
-    const db = c.var.db;
-    await findAddress(db, organizationId, contact_id, address_id);
-    const changes = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
-    const statements: Statement[] = [
-      db
-        .update(contactAddresses)
-        .set({ ...changes, ...(is_primary !== undefined && { isPrimary: is_primary }) })
-        .where(eq(contactAddresses.id, address_id)),
-    ];
-    if (is_primary) statements.push(unsetOthers(db, ADDRESSES, contact_id, address_id));
-    statements.push(ensureOne(db, ADDRESSES, contact_id));
-    await runBatch(db, statements);
-    return c.json(addressJson(await findAddress(db, organizationId, contact_id, address_id)), 200);
+    return c.json(await c.var.store.updateAddress(contact_id, address_id, c.req.valid("json")), 200);
   })
   .openapi(deleteRoute, async (c) => {
     const { contact_id, address_id } = c.req.valid("param");
-    const { organizationId } = c.var.principal;
-    const db = c.var.db;
-    await findAddress(db, organizationId, contact_id, address_id);
-    await db.batch([
-      db.delete(contactAddresses).where(eq(contactAddresses.id, address_id)),
-      ensureOne(db, ADDRESSES, contact_id),
-    ]);
+    await c.var.store.deleteAddress(contact_id, address_id);
     return c.body(null, 204);
   });

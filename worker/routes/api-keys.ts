@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, desc, eq } from "drizzle-orm";
-import { apiKeys } from "../db/schema";
-import { adminOnly, forgetApiKey, sessionOf, sha256Hex } from "../lib/guard";
+import { apiKeys } from "../global/schema";
+import { adminOnly, forgetApiKey, sessionOf, sha256Hex } from "../auth/guard";
 import { newId, nowIso } from "../lib/ids";
 import { IdParam, createRouter, errorResponses, jsonBody, jsonContent, noContent } from "../lib/openapi";
 import { notFound } from "../lib/problem";

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { asc, eq } from "drizzle-orm";
-import { member, user } from "../db/schema";
-import { memberOnly } from "../lib/guard";
+import { member, user } from "../global/schema";
+import { memberOnly } from "../auth/guard";
 import { createRouter, errorResponses, jsonContent } from "../lib/openapi";
 
 export const MemberSchema = z

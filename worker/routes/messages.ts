@@ -1,63 +1,14 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, asc, eq, sql } from "drizzle-orm";
-import { type CallerResolution, resolveAndRecord } from "../contacts/caller";
-import { assertContact } from "../contacts/load";
-import { parsePhone } from "../contacts/phone";
-import { type Db, rawStatement, runBatch } from "../db/client";
-import { contactPhones, contacts, messages, phoneLines } from "../db/schema";
-import { isUniqueViolation } from "../lib/db-errors";
-import { memberOnly, pipelineOnly, sessionOf } from "../lib/guard";
-import { newId, nowIso } from "../lib/ids";
-import { isoDateTime } from "../lib/text";
+import { actorOf, memberOnly, pipelineOnly } from "../auth/guard";
+import { suggestReplies } from "../ai/suggestions";
+import { withTranscripts } from "../blobs";
+import { enqueue } from "../jobs/queues";
 import { IdParam, createRouter, errorResponses, jsonBody, jsonContent } from "../lib/openapi";
-import { keysetPage, pageOf } from "../lib/cursor";
-import { Problem, notFound } from "../lib/problem";
-import { MessageSchema, loadMessages } from "../messages/load";
-import { loadMemory } from "../messages/memory";
-import { UNSENDABLE_STATUSES } from "../messages/send";
-import { suggestReplies } from "../messages/suggestions";
-import { CallDetails, loadCallDetails } from "./calls";
+import { FeedItem, InboundInput, MessageSchema, SendInput, cursorQuery } from "../schemas/messages";
 
-export const MAX_SMS_CHARS = 1_600;
 /** Inbound bursts are summarized once: the memory job runs a minute after the last message. */
 const MEMORY_DELAY_SECONDS = 60;
 
-const mediaUrl = z.string().url().max(2048).refine((u) => /^https?:\/\//.test(u), "must be an http(s) URL");
-
-const InboundInput = z
-  .object({
-    from: z.string().max(64),
-    to: z.string().max(64),
-    body: z.string().max(MAX_SMS_CHARS).default(""),
-    media_urls: z.array(mediaUrl).max(10).default([]),
-    provider_message_id: z.string().trim().min(1).max(200).optional().openapi({ description: "Retries with the same id return the same message" }),
-    received_at: isoDateTime.optional(),
-  })
-  .refine((m) => m.body.trim() || m.media_urls.length, { message: "a message needs a body or media" })
-  .openapi("InboundMessage");
-
-const SendInput = z
-  .object({
-    body: z.string().trim().min(1, "is required").max(MAX_SMS_CHARS),
-    phone_id: z.string().uuid().optional().openapi({ description: "Which of the contact's phones; default the preferred one" }),
-    line_id: z.string().uuid().optional().openapi({ description: "Which organization line sends it; default the first line" }),
-  })
-  .openapi("SendMessage");
-
-const FeedItem = z
-  .object({
-    kind: z.enum(["call", "message"]),
-    id: z.string(),
-    at: z.string(),
-    call: CallDetails.nullable(),
-    message: MessageSchema.nullable(),
-  })
-  .openapi("FeedItem");
-
-const cursorQuery = {
-  cursor: z.string().max(500).optional(),
-  limit: z.coerce.number().int().min(1).default(30).transform((n) => Math.min(n, 100)),
-};
 const contactParams = z.object({ id: IdParam("id") });
 
 const inboundRoute = createRoute({
@@ -128,153 +79,65 @@ const memoryRoute = createRoute({
   },
 });
 
-async function findByProviderId(db: Db, organizationId: string, providerId: string) {
-  const [row] = await db
-    .select({ message_id: messages.id, contact_id: messages.contactId })
-    .from(messages)
-    .where(and(eq(messages.organizationId, organizationId), eq(messages.providerMessageId, providerId)));
-  return row;
-}
+const mediaRoute = createRoute({
+  method: "get",
+  path: "/messages/{id}/media/{position}",
+  tags: ["Messages"],
+  summary: "One media item of a message: this API's copy, or a redirect to the provider's URL until it is copied",
+  middleware: [memberOnly] as const,
+  request: { params: z.object({ id: IdParam("id"), position: z.coerce.number().int().min(0).max(9).openapi({ param: { name: "position", in: "path" } }) }) },
+  responses: {
+    200: { content: { "application/octet-stream": { schema: z.any() } }, description: "The media" },
+    302: { description: "Not copied yet: the provider's URL" },
+    ...errorResponses,
+  },
+});
+
+// Media are whatever a sender sent: served inert (no sniffing, no scripts even in an SVG opened
+// directly), and only media types a browser shows safely are shown inline.
+const INLINE_MEDIA = /^(image\/(png|jpeg|gif|webp|svg\+xml|heic|heif)|video\/(mp4|3gpp|quicktime)|audio\/(mpeg|mp4|amr|ogg)|application\/pdf)$/;
 
 export const messagesRoutes = createRouter()
   .openapi(inboundRoute, async (c) => {
     const body = c.req.valid("json");
-    const { organizationId } = c.var.principal;
-    const db = c.var.db;
-    if (body.provider_message_id) {
-      const existing = await findByProviderId(db, organizationId, body.provider_message_id);
-      if (existing) return c.json({ ...existing, contact_created: false }, 200);
+    const { existing, ...recorded } = await c.var.store.recordInbound(body);
+    const organizationId = c.var.principal.organizationId;
+    if (!existing && body.media_urls.length) await enqueue(c.env, { type: "fetch_media", organization_id: organizationId, message_id: recorded.message_id });
+    if (!existing && recorded.contact_id) {
+      await enqueue(c.env, { type: "update_memory", organization_id: organizationId, contact_id: recorded.contact_id }, { delaySeconds: MEMORY_DELAY_SECONDS });
     }
-    const id = newId();
-    const at = body.received_at ?? nowIso();
-    const record = (sender: CallerResolution) => {
-      // The line number is read with the region the PhoneDirectory read the sender with.
-      const line = parsePhone(body.to, sender.region);
-      return runBatch(db, [
-        rawStatement(
-          db,
-          sql`INSERT INTO messages (id, organization_id, contact_id, phone_line_id, direction, from_phone, to_phone, body, media_urls, status, provider_message_id, created_at, updated_at)
-            VALUES (${id}, ${organizationId}, ${sender.contactId},
-              (SELECT id FROM phone_lines WHERE organization_id = ${organizationId} AND phone_number = ${line.ok ? line.phone.e164 : null}),
-              'inbound', ${sender.contactId ? sender.phone.e164 : body.from}, ${line.ok ? line.phone.e164 : body.to}, ${body.body},
-              ${JSON.stringify(body.media_urls)}, 'received', ${body.provider_message_id ?? null}, ${at}, ${at})`,
-        ),
-        rawStatement(
-          db,
-          sql`UPDATE contacts SET last_contacted_at = ${at} WHERE id = ${sender.contactId} AND (last_contacted_at IS NULL OR last_contacted_at < ${at})`,
-        ),
-      ]);
-    };
-    let sender: CallerResolution;
-    try {
-      sender = await resolveAndRecord(c.env, organizationId, body.from, "inbound_sms", record);
-    } catch (err) {
-      const existing = body.provider_message_id && isUniqueViolation(err) ? await findByProviderId(db, organizationId, body.provider_message_id) : undefined;
-      if (existing) return c.json({ ...existing, contact_created: false }, 200);
-      throw err;
-    }
-    if (sender.contactId) {
-      await c.env.ENRICHMENT_QUEUE.send(
-        { type: "update_memory", organization_id: organizationId, contact_id: sender.contactId },
-        { delaySeconds: MEMORY_DELAY_SECONDS },
-      );
-    }
-    return c.json({ message_id: id, contact_id: sender.contactId, contact_created: sender.created }, 201);
+    return c.json(recorded, existing ? 200 : 201);
   })
-  .openapi(listRoute, async (c) => {
-    const { id } = c.req.valid("param");
-    const { limit } = c.req.valid("query");
-    const { organizationId } = c.var.principal;
-    await assertContact(c.var.db, organizationId, id);
-    return c.json(await loadMessages(c.var.db, organizationId, { contactId: id, limit }), 200);
-  })
+  .openapi(listRoute, async (c) => c.json(await c.var.store.listMessages(c.req.valid("param").id, c.req.valid("query").limit), 200))
   .openapi(sendRoute, async (c) => {
-    const { id } = c.req.valid("param");
-    const body = c.req.valid("json");
-    const p = sessionOf(c.var.principal);
-    const db = c.var.db;
-    const [contact] = await db
-      .select({ status: contacts.status })
-      .from(contacts)
-      .where(and(eq(contacts.id, id), eq(contacts.organizationId, p.organizationId)));
-    if (!contact) throw notFound("Contact");
-    if ((UNSENDABLE_STATUSES as readonly string[]).includes(contact.status)) {
-      throw new Problem(409, `This contact is ${contact.status.replace(/_/g, " ")}: messages to them are not sent.`, { reason: contact.status });
-    }
-    const [phones, lines] = await db.batch([
-      db.select().from(contactPhones).where(eq(contactPhones.contactId, id)).orderBy(asc(contactPhones.createdAt)),
-      db.select().from(phoneLines).where(eq(phoneLines.organizationId, p.organizationId)).orderBy(asc(phoneLines.createdAt)),
-    ]);
-    const to = body.phone_id ? phones.find((ph) => ph.id === body.phone_id) : (phones.find((ph) => ph.isPreferred) ?? phones[0]);
-    if (!to) throw body.phone_id ? notFound("Phone") : new Problem(409, "This contact has no phone number to message.");
-    const from = body.line_id ? lines.find((l) => l.id === body.line_id) : lines[0];
-    if (!from) throw body.line_id ? notFound("Phone line") : new Problem(409, "Add a phone line to the organization before sending messages.");
-    const now = nowIso();
-    const messageId = newId();
-    await db.insert(messages).values({
-      id: messageId,
-      organizationId: p.organizationId,
-      contactId: id,
-      phoneLineId: from.id,
-      direction: "outbound",
-      fromPhone: from.phoneNumber,
-      toPhone: to.phoneNumber,
-      body: body.body,
-      mediaUrls: [],
-      status: "queued",
-      sentByUserId: p.userId,
-      createdAt: now,
-      updatedAt: now,
-    });
-    await c.env.SMS_QUEUE.send({ type: "send_sms", organization_id: p.organizationId, message_id: messageId });
-    const [message] = await loadMessages(db, p.organizationId, { ids: [messageId] });
-    if (!message) throw notFound("Message");
+    const message = await c.var.store.queueOutbound(c.req.valid("param").id, c.req.valid("json"), actorOf(c.var.principal));
+    await enqueue(c.env, { type: "send_sms", organization_id: c.var.principal.organizationId, message_id: message.id });
     return c.json(message, 202);
   })
   .openapi(feedRoute, async (c) => {
-    const { id } = c.req.valid("param");
-    const q = c.req.valid("query");
-    const { organizationId } = c.var.principal;
-    const db = c.var.db;
-    await assertContact(db, organizationId, id);
-    const branches = [];
-    if (q.kind !== "messages") branches.push(sql`SELECT 'call' AS kind, id, started_at AS at FROM calls WHERE contact_id = ${id} AND organization_id = ${organizationId}`);
-    if (q.kind !== "calls") branches.push(sql`SELECT 'message' AS kind, id, created_at AS at FROM messages WHERE contact_id = ${id} AND organization_id = ${organizationId}`);
-    const [result] = (await runBatch(db, [rawStatement(db, keysetPage(sql.join(branches, sql` UNION ALL `), q.cursor, q.limit))])) as [
-      D1Result<{ kind: "call" | "message"; id: string; at: string }>,
-    ];
-    const { page, nextCursor } = pageOf(result.results, q.limit);
-    const [callRows, messageRows] = await Promise.all([
-      loadCallDetails(db, organizationId, { ids: page.filter((r) => r.kind === "call").map((r) => r.id) }),
-      loadMessages(db, organizationId, { ids: page.filter((r) => r.kind === "message").map((r) => r.id) }),
-    ]);
-    const callsById = new Map(callRows.map((r) => [r.id, r]));
-    const messagesById = new Map(messageRows.map((r) => [r.id, r]));
-    return c.json(
-      {
-        items: page.map((r) => ({ ...r, call: callsById.get(r.id) ?? null, message: messagesById.get(r.id) ?? null })),
-        next_cursor: nextCursor,
-      },
-      200,
-    );
+    const page = await c.var.store.feed(c.req.valid("param").id, c.req.valid("query"));
+    const calls = await withTranscripts(c.env, page.items.flatMap((i) => (i.call ? [i.call] : [])));
+    const byId = new Map(calls.map((call) => [call.id, call]));
+    return c.json({ items: page.items.map((i) => ({ ...i, call: i.call && (byId.get(i.call.id) ?? null) })), next_cursor: page.next_cursor }, 200);
   })
   .openapi(suggestionsRoute, async (c) => {
-    const { id } = c.req.valid("param");
-    const { organizationId } = c.var.principal;
-    const db = c.var.db;
-    const [message] = await db
-      .select({ direction: messages.direction, contactId: messages.contactId })
-      .from(messages)
-      .where(and(eq(messages.id, id), eq(messages.organizationId, organizationId)));
-    if (!message) throw notFound("Message");
-    if (message.direction !== "inbound" || !message.contactId) throw new Problem(409, "Suggestions are for inbound messages from a contact.");
-    const suggestions = await suggestReplies(c.env, db, organizationId, message.contactId);
+    const sources = await c.var.store.suggestionSources(c.req.valid("param").id);
+    const suggestions = await suggestReplies(c.env, sources);
     return c.json({ configured: suggestions !== null, suggestions: suggestions ?? [] }, 200);
   })
-  .openapi(memoryRoute, async (c) => {
-    const { id } = c.req.valid("param");
-    const { organizationId } = c.var.principal;
-    await assertContact(c.var.db, organizationId, id);
-    const memory = await loadMemory(c.var.db, organizationId, id);
-    return c.json(memory && { content: memory.content, sources: memory.sources, model: memory.model, updated_at: memory.updatedAt }, 200);
+  .openapi(memoryRoute, async (c) => c.json(await c.var.store.memory(c.req.valid("param").id), 200))
+  .openapi(mediaRoute, async (c) => {
+    const { id, position } = c.req.valid("param");
+    const item = await c.var.store.mediaItem(id, position);
+    const object = item.r2_key ? await c.env.BLOBS.get(item.r2_key) : null;
+    if (!object) return c.redirect(item.source_url, 302);
+    const type = item.content_type ?? "application/octet-stream";
+    const inline = INLINE_MEDIA.test(type);
+    return c.body(object.body, 200, {
+      "content-type": inline ? type : "application/octet-stream",
+      "content-disposition": inline ? "inline" : "attachment",
+      "x-content-type-options": "nosniff",
+      "content-security-policy": "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
+      "cache-control": "private, max-age=3600",
+    });
   });

@@ -1,11 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { eq } from "drizzle-orm";
-import { getRegion } from "../contacts/load";
-import { isRegion } from "../contacts/phone";
-import { organization, organizationSettings } from "../db/schema";
-import { adminOnly, memberOnly, sessionOf } from "../lib/guard";
-import { nowIso } from "../lib/ids";
-import { phoneDirectory } from "../phone-directory";
+import { adminOnly, memberOnly, sessionOf } from "../auth/guard";
+import { isRegion } from "../lib/phone";
 import { createRouter, errorResponses, jsonBody, jsonContent } from "../lib/openapi";
 
 const SettingsSchema = z
@@ -57,35 +52,16 @@ const putSettingsRoute = createRoute({
 export const organizationRoutes = createRouter()
   .openapi(meRoute, async (c) => {
     const p = sessionOf(c.var.principal);
-    const db = c.var.db;
-    const [org] = await db
-      .select({ id: organization.id, name: organization.name, slug: organization.slug })
-      .from(organization)
-      .where(eq(organization.id, p.organizationId));
     return c.json(
       {
         user: { id: p.userId, name: p.userName },
-        organization: org ?? { id: p.organizationId, name: "", slug: "" },
+        organization: { id: p.organizationId, name: p.organizationName, slug: p.organizationSlug },
         member_id: p.memberId,
         role: p.role,
-        settings: { default_region: await getRegion(db, p.organizationId) },
+        settings: await c.var.store.settings(),
       },
       200,
     );
   })
-  .openapi(getSettingsRoute, async (c) =>
-    c.json({ default_region: await getRegion(c.var.db, c.var.principal.organizationId) }, 200),
-  )
-  .openapi(putSettingsRoute, async (c) => {
-    const { default_region } = c.req.valid("json");
-    const organizationId = c.var.principal.organizationId;
-    await c.var.db
-      .insert(organizationSettings)
-      .values({ organizationId, defaultRegion: default_region, updatedAt: nowIso() })
-      .onConflictDoUpdate({
-        target: organizationSettings.organizationId,
-        set: { defaultRegion: default_region, updatedAt: nowIso() },
-      });
-    await phoneDirectory(c.env, organizationId).forgetRegion();
-    return c.json({ default_region }, 200);
-  });
+  .openapi(getSettingsRoute, async (c) => c.json(await c.var.store.settings(), 200))
+  .openapi(putSettingsRoute, async (c) => c.json(await c.var.store.setDefaultRegion(c.req.valid("json").default_region), 200));

@@ -1,15 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, asc, eq } from "drizzle-orm";
-import { assertContact } from "../contacts/load";
-import { TagSchema } from "../contacts/schemas";
+import { memberOnly } from "../auth/guard";
 import { CONTROL } from "../lib/text";
-import type { Db } from "../db/client";
-import { contactTags, tags } from "../db/schema";
-import { isUniqueViolation } from "../lib/db-errors";
-import { memberOnly } from "../lib/guard";
-import { newId, nowIso } from "../lib/ids";
 import { IdParam, createRouter, errorResponses, jsonBody, jsonContent, noContent } from "../lib/openapi";
-import { Problem, notFound } from "../lib/problem";
+import { TagSchema } from "../schemas/contacts";
 
 const TagInput = z
   .object({
@@ -78,88 +71,21 @@ const untagContactRoute = createRoute({
   responses: { ...noContent, ...errorResponses },
 });
 
-async function findTag(db: Db, organizationId: string, id: string) {
-  const [row] = await db
-    .select({ id: tags.id, name: tags.name, color: tags.color })
-    .from(tags)
-    .where(and(eq(tags.id, id), eq(tags.organizationId, organizationId)));
-  if (!row) throw notFound("Tag");
-  return row;
-}
-
-async function uniqueName<T>(name: string | undefined, write: () => Promise<T>): Promise<T> {
-  try {
-    return await write();
-  } catch (err) {
-    if (isUniqueViolation(err)) throw new Problem(409, `A tag named "${name}" already exists.`);
-    throw err;
-  }
-}
-
 export const tagsRoutes = createRouter()
-  .openapi(listRoute, async (c) => {
-    const rows = await c.var.db
-      .select({ id: tags.id, name: tags.name, color: tags.color })
-      .from(tags)
-      .where(eq(tags.organizationId, c.var.principal.organizationId))
-      .orderBy(asc(tags.nameNormalized));
-    return c.json(rows, 200);
-  })
-  .openapi(createTagRoute, async (c) => {
-    const { name, color } = c.req.valid("json");
-    const id = newId();
-    await uniqueName(name, () =>
-      c.var.db.insert(tags).values({
-        id,
-        organizationId: c.var.principal.organizationId,
-        name,
-        nameNormalized: name.toLowerCase(),
-        color,
-        createdAt: nowIso(),
-      }),
-    );
-    return c.json({ id, name, color }, 201);
-  })
-  .openapi(updateRoute, async (c) => {
-    const { id } = c.req.valid("param");
-    const { name, color } = c.req.valid("json");
-    const { organizationId } = c.var.principal;
-    await findTag(c.var.db, organizationId, id);
-    if (name !== undefined || color !== undefined) {
-      await uniqueName(name, () =>
-        c.var.db
-          .update(tags)
-          .set({ ...(name !== undefined && { name, nameNormalized: name.toLowerCase() }), ...(color && { color }) })
-          .where(eq(tags.id, id)),
-      );
-    }
-    return c.json(await findTag(c.var.db, organizationId, id), 200);
-  })
+  .openapi(listRoute, async (c) => c.json(await c.var.store.listTags(), 200))
+  .openapi(createTagRoute, async (c) => c.json(await c.var.store.createTag(c.req.valid("json")), 201))
+  .openapi(updateRoute, async (c) => c.json(await c.var.store.updateTag(c.req.valid("param").id, c.req.valid("json")), 200))
   .openapi(deleteRoute, async (c) => {
-    const { id } = c.req.valid("param");
-    const deleted = await c.var.db
-      .delete(tags)
-      .where(and(eq(tags.id, id), eq(tags.organizationId, c.var.principal.organizationId)))
-      .returning({ id: tags.id });
-    if (deleted.length === 0) throw notFound("Tag");
+    await c.var.store.deleteTag(c.req.valid("param").id);
     return c.body(null, 204);
   })
   .openapi(tagContactRoute, async (c) => {
     const { id, tag_id } = c.req.valid("param");
-    const { organizationId } = c.var.principal;
-    const db = c.var.db;
-    await Promise.all([assertContact(db, organizationId, id), findTag(db, organizationId, tag_id)]);
-    await db
-      .insert(contactTags)
-      .values({ contactId: id, tagId: tag_id, organizationId, createdAt: nowIso() })
-      .onConflictDoNothing();
+    await c.var.store.tagContact(id, tag_id);
     return c.body(null, 204);
   })
   .openapi(untagContactRoute, async (c) => {
     const { id, tag_id } = c.req.valid("param");
-    const { organizationId } = c.var.principal;
-    const db = c.var.db;
-    await Promise.all([assertContact(db, organizationId, id), findTag(db, organizationId, tag_id)]);
-    await db.delete(contactTags).where(and(eq(contactTags.contactId, id), eq(contactTags.tagId, tag_id)));
+    await c.var.store.untagContact(id, tag_id);
     return c.body(null, 204);
   });

@@ -148,6 +148,7 @@ export class ConversationState {
       to_phone: to,
       body,
       media_urls: [],
+      media: [],
       status: "queued",
       status_detail: null,
       provider: null,

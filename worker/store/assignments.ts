@@ -1,0 +1,76 @@
+import { and, eq, sql } from "drizzle-orm";
+import { nowIso } from "../lib/ids";
+import { Problem, notFound } from "../lib/problem";
+import type { AssignmentPageT, AssignmentQueryT } from "../schemas/assignments";
+import { assertContact, loadContacts } from "./contacts";
+import type { StoreContext } from "./context";
+import { type MemberRecord, assertMember, upsertMember } from "./members";
+import { contactStats, contactUser } from "./schema";
+import { runList } from "./search";
+
+/** The assignments view: contacts with their assignees, filtered by search, tags and member. */
+export function listAssignments(s: StoreContext, q: AssignmentQueryT): AssignmentPageT & { rows_read: number } {
+  const stats = s.db.select({ contacts: contactStats.contactCount, assigned: contactStats.assignedCount }).from(contactStats).get() ?? { contacts: 0, assigned: 0 };
+  // Without search or tags, the totals come from counters instead of counting rows.
+  const plain = !q.search?.trim() && q.tag_ids.length === 0;
+  let extra;
+  let knownTotal: number | undefined = q.member_filter === "all" && plain ? stats.contacts : undefined;
+  if (q.member_filter === "unassigned") {
+    extra = sql`NOT EXISTS (SELECT 1 FROM contact_user cu WHERE cu.contact_id = c.id)`;
+    if (plain) knownTotal = stats.contacts - stats.assigned;
+  } else if (q.member_filter !== "all") {
+    assertMember(s, q.member_filter);
+    // Walk the sort index and probe the (contact, member) key: no sort of a busy member's list.
+    extra = sql`EXISTS (SELECT 1 FROM contact_user cu WHERE cu.contact_id = c.id AND cu.member_id = ${q.member_filter})`;
+    if (plain) knownTotal = Number(s.get<{ n: number }>(sql`SELECT count(*) AS n FROM contact_user WHERE member_id = ${q.member_filter}`)?.n ?? 0);
+  }
+  const list = runList(s, { search: q.search, sort: q.sort, tagIds: q.tag_ids, page: q.page, pageSize: q.page_size, extra, knownTotal });
+  return {
+    contacts: loadContacts(s, list.ids).map((ct) => ({
+      id: ct.id,
+      first_name: ct.first_name,
+      last_name: ct.last_name,
+      primary_phone: ct.phones.find((p) => p.is_preferred)?.formatted ?? null,
+      assigned_users: ct.assigned_users,
+      tags: ct.tags,
+      created_at: ct.created_at,
+      last_contacted_at: ct.last_contacted_at,
+    })),
+    total_count: list.total,
+    assigned_count: stats.assigned,
+    organization_total_count: stats.contacts,
+    page: q.page,
+    page_size: q.page_size,
+    total_pages: Math.ceil(list.total / q.page_size),
+    rows_read: list.rowsRead,
+  };
+}
+
+/** Idempotent. `member` comes from D1 (the source of truth), which also refreshes the copy. */
+export function assign(s: StoreContext, contactId: string, member: MemberRecord) {
+  assertContact(s, contactId);
+  upsertMember(s, member);
+  s.run(sql`INSERT INTO contact_user (contact_id, member_id, created_at) VALUES (${contactId}, ${member.id}, ${nowIso()}) ON CONFLICT DO NOTHING`);
+}
+
+export function unassign(s: StoreContext, contactId: string, memberId: string) {
+  const deleted = s.db
+    .delete(contactUser)
+    .where(and(eq(contactUser.contactId, contactId), eq(contactUser.memberId, memberId)))
+    .returning({ contactId: contactUser.contactId })
+    .all();
+  if (deleted.length === 0) throw notFound("Assignment");
+}
+
+/** All or nothing: 404 and nothing assigned if any contact does not exist. */
+export function bulkAssign(s: StoreContext, contactIds: string[], member: MemberRecord) {
+  const ids = JSON.stringify([...new Set(contactIds)]);
+  const unique = new Set(contactIds).size;
+  const found = s.get<{ n: number }>(sql`SELECT count(*) AS n FROM contacts WHERE id IN (SELECT value FROM json_each(${ids}))`);
+  if (Number(found?.n) !== unique) throw new Problem(404, "Some contacts do not exist in this organization; nothing was assigned.");
+  upsertMember(s, member);
+  const inserted = s.all<{ contact_id: string }>(sql`INSERT INTO contact_user (contact_id, member_id, created_at)
+    SELECT value, ${member.id}, ${nowIso()} FROM json_each(${ids}) WHERE true
+    ON CONFLICT (contact_id, member_id) DO NOTHING RETURNING contact_id`);
+  return { newly_assigned: inserted.length, already_assigned: unique - inserted.length };
+}

@@ -1,0 +1,189 @@
+import { asc, desc, eq, inArray, sql } from "drizzle-orm";
+import { newId, nowIso } from "../lib/ids";
+import { type ParsedPhone, formatPhone } from "../lib/phone";
+import { notFound } from "../lib/problem";
+import type { CallInputT, StoredCallDetails } from "../schemas/calls";
+import { assertContact } from "./contacts";
+import type { StoreContext } from "./context";
+import { callAnalyses, calls, phoneLines } from "./schema";
+
+export type Resolution =
+  | { contactId: string; created: boolean; phone: ParsedPhone }
+  | { contactId: null; created: false; reason: "withheld" | "invalid"; phone: null };
+
+/**
+ * resolve_contact: the contact that owns the caller id, or a stub created with it as preferred
+ * phone. A plain transaction in the organization's own database: the store runs one request at
+ * a time and nothing awaits between the lookup and the insert, so concurrent callers of the
+ * same new number can never make two contacts. Withheld and unparseable caller ids create nothing.
+ */
+export function resolveCaller(s: StoreContext, rawPhone: string, source: string): Resolution {
+  const parsed = s.parsePhone(rawPhone);
+  if (!parsed.ok) return { contactId: null, created: false, reason: parsed.reason, phone: null };
+  const phone = parsed.phone;
+  const owner = s.get<{ contact_id: string }>(sql`SELECT contact_id FROM contact_phones WHERE phone_number = ${phone.e164}`);
+  if (owner) return { contactId: owner.contact_id, created: false, phone };
+  const contactId = newId();
+  const now = nowIso();
+  s.run(sql`INSERT INTO contacts (id, first_name, last_name, source, status, created_at, updated_at)
+    VALUES (${contactId}, '', '', ${source}, 'active', ${now}, ${now})`);
+  s.run(sql`INSERT INTO contact_phones (id, contact_id, phone_number, digits, national_digits, label, is_preferred, created_at)
+    VALUES (${newId()}, ${contactId}, ${phone.e164}, ${phone.digits}, ${phone.nationalDigits}, NULL, 1, ${now})`);
+  return { contactId, created: true, phone };
+}
+
+/** The organization's line with this number (read with the organization's region), if any. */
+export function lineId(s: StoreContext, number: string | null | undefined): string | null {
+  if (!number) return null;
+  const parsed = s.parsePhone(number);
+  if (!parsed.ok) return null;
+  return s.get<{ id: string }>(sql`SELECT id FROM phone_lines WHERE phone_number = ${parsed.phone.e164}`)?.id ?? null;
+}
+
+/** last_contacted_at only moves forward. */
+export function touchContact(s: StoreContext, contactId: string | null, at: string) {
+  if (!contactId) return;
+  s.run(sql`UPDATE contacts SET last_contacted_at = ${at} WHERE id = ${contactId} AND (last_contacted_at IS NULL OR last_contacted_at < ${at})`);
+}
+
+export interface RecordedCall {
+  call_id: string;
+  contact_id: string | null;
+  contact_created: boolean;
+  /** True when a call with the same external_id was already recorded. */
+  existing: boolean;
+}
+
+/** Records a call and resolves its contact (the caller, or the callee of an outbound call). */
+export function recordCall(s: StoreContext, body: CallInputT): RecordedCall {
+  if (body.external_id) {
+    const existing = s.db.select({ id: calls.id, contactId: calls.contactId }).from(calls).where(eq(calls.externalId, body.external_id)).get();
+    if (existing) return { call_id: existing.id, contact_id: existing.contactId, contact_created: false, existing: true };
+  }
+  const [contactNumber, lineNumber] = body.direction === "outbound" ? [body.to_phone ?? "", body.caller_phone] : [body.caller_phone, body.to_phone];
+  const caller = resolveCaller(s, contactNumber, "inbound_call");
+  const id = newId();
+  const now = nowIso();
+  const startedAt = body.started_at ?? now;
+  s.db
+    .insert(calls)
+    .values({
+      id,
+      contactId: caller.contactId,
+      phoneLineId: lineId(s, lineNumber),
+      externalId: body.external_id ?? null,
+      direction: body.direction,
+      callerPhone: body.caller_phone,
+      toPhone: body.to_phone ?? null,
+      startedAt,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .run();
+  touchContact(s, caller.contactId, startedAt);
+  return { call_id: id, contact_id: caller.contactId, contact_created: caller.created, existing: false };
+}
+
+function findCall(s: StoreContext, id: string) {
+  const row = s.db.select({ id: calls.id, contactId: calls.contactId, transcriptKey: calls.transcriptKey }).from(calls).where(eq(calls.id, id)).get();
+  if (!row) throw notFound("Call");
+  return row;
+}
+
+/** 404 unless the call exists. */
+export function assertCall(s: StoreContext, id: string): void {
+  findCall(s, id);
+}
+
+/**
+ * The call's transcription now lives at `key` (already written to R2 by the Worker); the object
+ * it replaces is deleted once this commits. Marks enrichment pending.
+ */
+export function saveTranscription(
+  s: StoreContext,
+  id: string,
+  t: { key: string; chars: number; ended_at?: string; duration_seconds?: number },
+): void {
+  const before = findCall(s, id);
+  s.db
+    .update(calls)
+    .set({
+      transcriptKey: t.key,
+      transcriptChars: t.chars,
+      ...(t.ended_at && { endedAt: t.ended_at }),
+      ...(t.duration_seconds !== undefined && { durationSeconds: t.duration_seconds }),
+      enrichmentStatus: "pending",
+      enrichmentDetail: null,
+      enrichmentClaimedAt: null,
+      updatedAt: nowIso(),
+    })
+    .where(eq(calls.id, id))
+    .run();
+  if (before.transcriptKey !== t.key) s.deleteBlobs([before.transcriptKey]);
+}
+
+/** An admin asked to run enrichment again. */
+export function requestEnrichment(s: StoreContext, id: string): void {
+  findCall(s, id);
+  s.db.update(calls).set({ enrichmentStatus: "pending", enrichmentDetail: null, enrichmentClaimedAt: null, updatedAt: nowIso() }).where(eq(calls.id, id)).run();
+}
+
+export function addAnalysis(s: StoreContext, callId: string, analyzer: string, results: Record<string, unknown>) {
+  findCall(s, callId);
+  const row = { id: newId(), callId, analyzer, results, createdAt: nowIso() };
+  s.db.insert(callAnalyses).values(row).run();
+  return { id: row.id, analyzer, results, created_at: row.createdAt };
+}
+
+/** CallDetails newest first, for one contact (at most 200) or for the given call ids. */
+export function loadCallDetails(s: StoreContext, filter: { contactId: string } | { ids: string[] }): StoredCallDetails[] {
+  if ("ids" in filter && filter.ids.length === 0) return [];
+  const rows = s.db
+    .select({ call: calls, lineName: phoneLines.name, lineNumber: phoneLines.phoneNumber })
+    .from(calls)
+    .leftJoin(phoneLines, eq(phoneLines.id, calls.phoneLineId))
+    .where("ids" in filter ? inArray(calls.id, filter.ids) : eq(calls.contactId, filter.contactId))
+    .orderBy(desc(calls.startedAt), desc(calls.id))
+    .limit(200)
+    .all();
+  const callIds = rows.map((r) => r.call.id);
+  const analyses = callIds.length
+    ? s.db.select().from(callAnalyses).where(inArray(callAnalyses.callId, callIds)).orderBy(asc(callAnalyses.analyzer), desc(callAnalyses.createdAt)).all()
+    : [];
+  const region = s.defaultRegion();
+  return rows.map(({ call, lineName, lineNumber }) => {
+    const groups = new Map<string, { id: string; results: Record<string, unknown>; created_at: string }[]>();
+    for (const a of analyses) {
+      if (a.callId !== call.id) continue;
+      const runs = groups.get(a.analyzer) ?? [];
+      runs.push({ id: a.id, results: a.results as Record<string, unknown>, created_at: a.createdAt });
+      groups.set(a.analyzer, runs);
+    }
+    return {
+      id: call.id,
+      contact_id: call.contactId,
+      direction: call.direction,
+      caller_phone: call.callerPhone,
+      to_phone: call.toPhone,
+      started_at: call.startedAt,
+      ended_at: call.endedAt,
+      duration_seconds: call.durationSeconds,
+      received_on: lineNumber ? `${lineName} (${formatPhone(lineNumber, region)})` : null,
+      transcript_key: call.transcriptKey,
+      enrichment: {
+        status: call.enrichmentStatus,
+        detail: call.enrichmentDetail,
+        model: call.enrichmentModel,
+        prompt_tokens: call.enrichmentPromptTokens,
+        completion_tokens: call.enrichmentCompletionTokens,
+        enriched_at: call.enrichedAt,
+      },
+      analyses: [...groups].map(([analyzer, runs]) => ({ analyzer, runs })),
+    };
+  });
+}
+
+export function contactCalls(s: StoreContext, contactId: string): StoredCallDetails[] {
+  assertContact(s, contactId);
+  return loadCallDetails(s, { contactId });
+}

@@ -1,0 +1,39 @@
+import { Problem } from "../lib/problem";
+import type { Answer, OrgStore } from "./org-store";
+
+type Methods = {
+  [K in keyof OrgStore as OrgStore[K] extends (...args: never[]) => Answer<unknown> ? K : never]: OrgStore[K];
+};
+
+/** The organization's store as the Worker calls it: each method one RPC, problems thrown as Problem. */
+export type StoreClient = {
+  [K in keyof Methods]: Methods[K] extends (...args: infer A) => Answer<infer T> ? (...args: A) => Promise<T> : never;
+} & { destroy(): Promise<void> };
+
+// idFromName hashes the name; an organization's id never changes. (Stubs themselves cannot be
+// kept across requests.)
+const ids = new Map<string, DurableObjectId>();
+
+function stubFor(env: Env, organizationId: string): DurableObjectStub<OrgStore> {
+  let id = ids.get(organizationId);
+  if (!id) {
+    if (ids.size >= 10_000) ids.clear();
+    ids.set(organizationId, (id = env.ORG_STORE.idFromName(organizationId)));
+  }
+  return env.ORG_STORE.get(id);
+}
+
+export function orgStore(env: Env, organizationId: string): StoreClient {
+  const stub = stubFor(env, organizationId) as unknown as Record<string, (...args: unknown[]) => Promise<Answer<unknown>>>;
+  return new Proxy({} as StoreClient, {
+    get: (_, method: string) =>
+      method === "then"
+        ? undefined
+        : async (...args: unknown[]) => {
+        const answer = await stub[method]!(...args);
+        if (method === "destroy") return answer;
+        if (answer.ok) return answer.value;
+        throw new Problem(answer.problem.status, answer.problem.detail, answer.problem.extra);
+      },
+  });
+}

@@ -1,0 +1,243 @@
+import { asc, eq, inArray, sql } from "drizzle-orm";
+import { newId, nowIso } from "../lib/ids";
+import { formatPhone } from "../lib/phone";
+import { Problem, notFound } from "../lib/problem";
+import type { Contact, ContactCreateInput, ContactUpdateInput, ListQuery } from "../schemas/contacts";
+import { parsePhoneInput, phoneConflict } from "./numbers";
+import type { StoreContext, StoreDb } from "./context";
+import { contactAddresses, contactEmails, contactPhones, contacts, contactTags, contactUser, members, tags } from "./schema";
+import { runList } from "./search";
+
+type ContactRow = typeof contacts.$inferSelect;
+
+function contactJson(row: ContactRow): Omit<Contact, "phones" | "emails" | "addresses" | "tags" | "assigned_users"> {
+  return {
+    id: row.id,
+    first_name: row.firstName,
+    last_name: row.lastName,
+    company: row.company,
+    job_title: row.jobTitle,
+    source: row.source,
+    status: row.status,
+    pipeline_stage: row.pipelineStage,
+    external_id: row.externalId,
+    timezone: row.timezone,
+    preferred_language: row.preferredLanguage,
+    date_of_birth: row.dateOfBirth,
+    gender: row.gender,
+    avatar_url: row.avatarUrl,
+    ai_summary: row.aiSummary,
+    created_at: row.createdAt,
+    updated_at: row.updatedAt,
+    last_contacted_at: row.lastContactedAt,
+  };
+}
+
+export const phoneJson = (p: typeof contactPhones.$inferSelect, region: string) => ({
+  id: p.id,
+  phone_number: p.phoneNumber,
+  formatted: formatPhone(p.phoneNumber, region),
+  label: p.label,
+  is_preferred: p.isPreferred,
+});
+
+export const emailJson = (e: typeof contactEmails.$inferSelect) => ({
+  id: e.id,
+  email: e.email,
+  label: e.label,
+  is_preferred: e.isPreferred,
+});
+
+export const addressJson = (a: typeof contactAddresses.$inferSelect) => ({
+  id: a.id,
+  label: a.label,
+  street: a.street,
+  city: a.city,
+  state: a.state,
+  zip: a.zip,
+  country: a.country,
+  is_primary: a.isPrimary,
+});
+
+function groupBy<T>(rows: T[], key: (row: T) => string): Map<string, T[]> {
+  const map = new Map<string, T[]>();
+  for (const row of rows) {
+    const k = key(row);
+    const list = map.get(k);
+    if (list) list.push(row);
+    else map.set(k, [row]);
+  }
+  return map;
+}
+
+/**
+ * The statements that load full contacts (with phones, emails, addresses, tags, assigned users):
+ * drizzle queries, so the benchmark can run the same SQL (toSQL()) in sqlite3.
+ */
+export function contactQueries(db: StoreDb, ids: string[]) {
+  return {
+    rows: db.select().from(contacts).where(inArray(contacts.id, ids)),
+    phones: db.select().from(contactPhones).where(inArray(contactPhones.contactId, ids)).orderBy(asc(contactPhones.createdAt), asc(contactPhones.id)),
+    emails: db.select().from(contactEmails).where(inArray(contactEmails.contactId, ids)).orderBy(asc(contactEmails.createdAt), asc(contactEmails.id)),
+    addresses: db
+      .select()
+      .from(contactAddresses)
+      .where(inArray(contactAddresses.contactId, ids))
+      .orderBy(asc(contactAddresses.createdAt), asc(contactAddresses.id)),
+    tags: db
+      .select({ contactId: contactTags.contactId, id: tags.id, name: tags.name, color: tags.color })
+      .from(contactTags)
+      .innerJoin(tags, eq(tags.id, contactTags.tagId))
+      .where(inArray(contactTags.contactId, ids))
+      .orderBy(asc(tags.nameNormalized)),
+    assigned: db
+      .select({ contactId: contactUser.contactId, memberId: contactUser.memberId, userId: members.userId, name: members.name })
+      .from(contactUser)
+      .innerJoin(members, eq(members.id, contactUser.memberId))
+      .where(inArray(contactUser.contactId, ids))
+      .orderBy(asc(members.name)),
+  };
+}
+
+/** Full contacts (with phones, emails, addresses, tags, assigned users) in the order of `ids`. */
+export function loadContacts(s: StoreContext, ids: string[]): Contact[] {
+  if (ids.length === 0) return [];
+  const q = contactQueries(s.db, ids);
+  const [rows, phones, emails, addresses, tagRows, assigned] = [q.rows.all(), q.phones.all(), q.emails.all(), q.addresses.all(), q.tags.all(), q.assigned.all()];
+  const region = s.defaultRegion();
+  const phonesBy = groupBy(phones, (p) => p.contactId);
+  const emailsBy = groupBy(emails, (e) => e.contactId);
+  const addressesBy = groupBy(addresses, (a) => a.contactId);
+  const tagsBy = groupBy(tagRows, (t) => t.contactId);
+  const assignedBy = groupBy(assigned, (a) => a.contactId);
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.flatMap((id) => {
+    const row = byId.get(id);
+    if (!row) return [];
+    return [
+      {
+        ...contactJson(row),
+        phones: (phonesBy.get(id) ?? []).map((p) => phoneJson(p, region)),
+        emails: (emailsBy.get(id) ?? []).map(emailJson),
+        addresses: (addressesBy.get(id) ?? []).map(addressJson),
+        tags: (tagsBy.get(id) ?? []).map(({ id, name, color }) => ({ id, name, color })),
+        assigned_users: (assignedBy.get(id) ?? []).map((a) => ({ member_id: a.memberId, user_id: a.userId, name: a.name })),
+      },
+    ];
+  });
+}
+
+export function loadContact(s: StoreContext, id: string): Contact {
+  const [contact] = loadContacts(s, [id]);
+  if (!contact) throw notFound("Contact");
+  return contact;
+}
+
+/** 404 unless the contact exists. */
+export function assertContact(s: StoreContext, id: string): void {
+  if (!s.db.select({ id: contacts.id }).from(contacts).where(eq(contacts.id, id)).get()) throw notFound("Contact");
+}
+
+export function listContacts(s: StoreContext, q: ListQuery) {
+  const { ids, total, rowsRead } = runList(s, { search: q.search, sort: q.sort, tagIds: q.tag_ids, page: q.page, pageSize: q.page_size });
+  return {
+    contacts: loadContacts(s, ids),
+    total_count: total,
+    page: q.page,
+    page_size: q.page_size,
+    total_pages: Math.ceil(total / q.page_size),
+    rows_read: rowsRead,
+  };
+}
+
+const FIELD_COLUMNS = {
+  first_name: "firstName",
+  last_name: "lastName",
+  company: "company",
+  job_title: "jobTitle",
+  source: "source",
+  status: "status",
+  timezone: "timezone",
+  preferred_language: "preferredLanguage",
+  date_of_birth: "dateOfBirth",
+  gender: "gender",
+  pipeline_stage: "pipelineStage",
+  external_id: "externalId",
+  avatar_url: "avatarUrl",
+} as const satisfies Record<string, keyof typeof contacts.$inferInsert>;
+
+function toColumns(fields: Partial<Record<keyof typeof FIELD_COLUMNS, unknown>>): Partial<typeof contacts.$inferInsert> {
+  const out: Record<string, unknown> = {};
+  for (const [key, column] of Object.entries(FIELD_COLUMNS)) {
+    const value = fields[key as keyof typeof FIELD_COLUMNS];
+    if (value !== undefined) out[column] = value;
+  }
+  return out as Partial<typeof contacts.$inferInsert>;
+}
+
+/** A contact with its phones, emails and tags, all or nothing. */
+export function createContact(s: StoreContext, body: ContactCreateInput): Contact {
+  const phones = body.phones.map((p, i) => ({ ...p, parsed: parsePhoneInput(s, p.phone_number, `phones.${i}.phone_number`) }));
+  const numbers = phones.map((p) => p.parsed.e164);
+  const twice = numbers.findIndex((n, i) => numbers.indexOf(n) !== i);
+  if (twice !== -1) {
+    const field = `phones.${twice}.phone_number`;
+    throw new Problem(400, `${field} is listed twice`, { errors: [{ field, message: "is listed twice" }] });
+  }
+  for (const n of numbers) phoneConflict(s, n);
+  const emails = [...new Map(body.emails.map((e) => [e.email.toLowerCase(), e])).values()];
+
+  const id = newId();
+  const now = nowIso();
+  const preferredPhone = Math.max(0, phones.findIndex((p) => p.is_preferred));
+  const preferredEmail = Math.max(0, emails.findIndex((e) => e.is_preferred));
+  const { db } = s;
+  db.insert(contacts).values({ id, ...toColumns(body), createdAt: now, updatedAt: now }).run();
+  phones.forEach((p, i) =>
+    db
+      .insert(contactPhones)
+      .values({
+        id: newId(),
+        contactId: id,
+        phoneNumber: p.parsed.e164,
+        digits: p.parsed.digits,
+        nationalDigits: p.parsed.nationalDigits,
+        label: p.label,
+        isPreferred: i === preferredPhone,
+        createdAt: now,
+      })
+      .run(),
+  );
+  emails.forEach((e, i) =>
+    db
+      .insert(contactEmails)
+      .values({ id: newId(), contactId: id, email: e.email, emailNormalized: e.email.toLowerCase(), label: e.label, isPreferred: i === preferredEmail, createdAt: now })
+      .run(),
+  );
+  if (body.tag_ids.length > 0) {
+    s.run(sql`INSERT INTO contact_tags (contact_id, tag_id, created_at)
+      SELECT ${id}, t.id, ${now} FROM tags t WHERE t.id IN (${sql.join(body.tag_ids.map((t) => sql`${t}`), sql`, `)})`);
+  }
+  return loadContact(s, id);
+}
+
+/** Changes only the fields given. */
+export function updateContact(s: StoreContext, id: string, body: ContactUpdateInput): Contact {
+  const updated = s.db
+    .update(contacts)
+    .set({ ...toColumns(body), updatedAt: nowIso() })
+    .where(eq(contacts.id, id))
+    .returning({ id: contacts.id })
+    .all();
+  if (updated.length === 0) throw notFound("Contact");
+  return loadContact(s, id);
+}
+
+/** Deletes the contact with everything that hangs off it; its transcripts' and media's R2 objects go too. */
+export function deleteContact(s: StoreContext, id: string): void {
+  const blobs = s.all<{ key: string }>(sql`SELECT transcript_key AS key FROM calls WHERE contact_id = ${id} AND transcript_key IS NOT NULL
+    UNION ALL SELECT mm.r2_key FROM message_media mm JOIN messages m ON m.id = mm.message_id WHERE m.contact_id = ${id} AND mm.r2_key IS NOT NULL`);
+  const deleted = s.db.delete(contacts).where(eq(contacts.id, id)).returning({ id: contacts.id }).all();
+  if (deleted.length === 0) throw notFound("Contact");
+  s.deleteBlobs(blobs.map((b) => b.key));
+}

@@ -1,0 +1,173 @@
+import { and, eq, sql } from "drizzle-orm";
+import { newId, nowIso } from "../lib/ids";
+import { type Proposal, hasStubName } from "../schemas/enrichment";
+import type { StoreContext } from "./context";
+import { UNSENDABLE_STATUSES } from "./messages";
+import { calls, contacts, messages } from "./schema";
+
+// The store's side of the background jobs: claims, outcomes and results, each one transaction.
+// The consumers (worker/jobs) make the slow external calls between them, outside the store.
+
+/** A consumer that died mid-call loses its claim after this long, so a redelivery can proceed. */
+const ENRICHMENT_LEASE_MS = 5 * 60_000;
+
+export interface Usage {
+  model: string;
+  prompt: number;
+  completion: number;
+}
+
+export type EnrichmentStatus = "filled" | "skipped" | "rejected" | "failed";
+
+export function finishEnrichment(s: StoreContext, callId: string, status: EnrichmentStatus, detail: string, usage?: Usage) {
+  s.db
+    .update(calls)
+    .set({
+      enrichmentStatus: status,
+      enrichmentDetail: detail,
+      enrichmentClaimedAt: null,
+      enrichedAt: nowIso(),
+      ...(usage && { enrichmentModel: usage.model, enrichmentPromptTokens: usage.prompt, enrichmentCompletionTokens: usage.completion }),
+    })
+    .where(eq(calls.id, callId))
+    .run();
+}
+
+export type EnrichmentClaim =
+  | { kind: "duplicate" }
+  | { kind: "finished"; status: string; contactId?: string }
+  | { kind: "claimed"; contactId: string; transcriptKey: string };
+
+/**
+ * Claims the call for enrichment (a duplicate or concurrent delivery gets "duplicate"), and
+ * settles at once what needs no model: no contact, no transcription, not a stub.
+ */
+export function claimEnrichment(s: StoreContext, callId: string): EnrichmentClaim {
+  const now = Date.now();
+  const call = s.db
+    .update(calls)
+    .set({ enrichmentStatus: "running", enrichmentClaimedAt: new Date(now).toISOString() })
+    .where(
+      and(
+        eq(calls.id, callId),
+        sql`(enrichment_status IS NULL OR enrichment_status = 'pending'
+          OR (enrichment_status = 'running' AND enrichment_claimed_at < ${new Date(now - ENRICHMENT_LEASE_MS).toISOString()}))`,
+      ),
+    )
+    .returning({ contactId: calls.contactId, transcriptKey: calls.transcriptKey })
+    .get();
+  if (!call) return { kind: "duplicate" };
+  const skip = (detail: string, contactId?: string) => {
+    finishEnrichment(s, callId, "skipped", `skipped: ${detail}`);
+    return { kind: "finished" as const, status: "skipped", contactId };
+  };
+  if (!call.contactId) return skip("the call has no contact");
+  if (!call.transcriptKey) return skip("no transcription");
+  const contact = s.db.select({ firstName: contacts.firstName, lastName: contacts.lastName }).from(contacts).where(eq(contacts.id, call.contactId)).get();
+  if (!contact) return skip("the contact no longer exists");
+  if (!hasStubName(contact.firstName, contact.lastName)) return skip("not a stub", call.contactId);
+  return { kind: "claimed", contactId: call.contactId, transcriptKey: call.transcriptKey };
+}
+
+/** A transient failure: the queue tries again later. */
+export function retryEnrichment(s: StoreContext, callId: string, reason: string) {
+  s.db.update(calls).set({ enrichmentStatus: "pending", enrichmentClaimedAt: null, enrichmentDetail: `retrying: ${reason}` }).where(eq(calls.id, callId)).run();
+}
+
+const TEXT_FIELDS = ["company", "job_title", "preferred_language", "timezone", "gender", "pipeline_stage"] as const;
+
+/** Writes the model's validated proposal: only into empty fields, decided at write time. */
+export function applyEnrichment(s: StoreContext, callId: string, contactId: string, p: Proposal, detail: string, usage: Usage) {
+  const now = nowIso();
+  if (p.first_name || p.last_name) {
+    // Names only while the contact is still a stub: a person who typed a name meanwhile wins.
+    s.run(sql`UPDATE contacts SET first_name = ${p.first_name ?? ""}, last_name = ${p.last_name ?? ""}, updated_at = ${now}
+      WHERE id = ${contactId}
+      AND (trim(first_name) = '' OR lower(trim(first_name)) = 'unknown')
+      AND (trim(last_name) = '' OR lower(trim(last_name)) = 'unknown')`);
+  }
+  for (const field of TEXT_FIELDS) {
+    const value = p[field];
+    if (!value) continue;
+    const column = sql.identifier(field);
+    s.run(sql`UPDATE contacts SET ${column} = ${value}, updated_at = ${now} WHERE id = ${contactId} AND (${column} IS NULL OR trim(${column}) = '')`);
+  }
+  if (p.email) {
+    s.run(sql`INSERT INTO contact_emails (id, contact_id, email, email_normalized, label, is_preferred, created_at)
+      SELECT ${newId()}, ${contactId}, ${p.email}, ${p.email.toLowerCase()}, NULL, 1, ${now}
+      WHERE EXISTS (SELECT 1 FROM contacts WHERE id = ${contactId}) AND NOT EXISTS (SELECT 1 FROM contact_emails WHERE contact_id = ${contactId})`);
+  }
+  finishEnrichment(s, callId, "filled", detail, usage);
+}
+
+/** Enrichment gave up after max_retries: say so on the call. */
+export function enrichmentDeadLetter(s: StoreContext, callId: string) {
+  s.run(sql`UPDATE calls SET enrichment_status = 'failed', enrichment_claimed_at = NULL, enriched_at = ${nowIso()},
+    enrichment_detail = 'failed: gave up after repeated errors' || CASE WHEN enrichment_detail LIKE 'retrying: %'
+      THEN ' (last: ' || substr(enrichment_detail, 11) || ')' ELSE '' END
+    WHERE id = ${callId} AND (enrichment_status IS NULL OR enrichment_status IN ('pending', 'running'))`);
+}
+
+/** A sender that stopped mid-send: after this long we cannot know whether the SMS left. */
+const SENDING_LEASE_MS = 10 * 60_000;
+export const NO_PROVIDER = "not sent: no SMS provider configured";
+
+export type SendClaim =
+  | { kind: "duplicate" }
+  | { kind: "finished"; status: string }
+  | { kind: "claimed"; to: string; from: string; body: string; mediaUrls: string[] };
+
+/**
+ * Claims a queued outbound SMS (queued → sending), so a redelivered or concurrent message never
+ * sends twice; a send that was interrupted long ago is marked failed, not retried. Settles at once
+ * what needs no provider call: the contact gone or no longer contactable, no provider configured.
+ */
+export function claimSend(s: StoreContext, messageId: string, providerConfigured: boolean): SendClaim {
+  const claimed = s.db
+    .update(messages)
+    .set({ status: "sending", updatedAt: nowIso() })
+    .where(and(eq(messages.id, messageId), eq(messages.status, "queued"), eq(messages.direction, "outbound")))
+    .returning()
+    .get();
+  if (!claimed) {
+    s.run(sql`UPDATE messages SET status = 'failed', status_detail = 'failed: sending was interrupted; not retried to avoid a duplicate', updated_at = ${nowIso()}
+      WHERE id = ${messageId} AND status = 'sending' AND updated_at < ${new Date(Date.now() - SENDING_LEASE_MS).toISOString()}`);
+    return { kind: "duplicate" };
+  }
+  const notSent = (detail: string) => {
+    finishSend(s, messageId, "not_sent", detail);
+    return { kind: "finished" as const, status: "not_sent" };
+  };
+  // The contact may have become do-not-contact after the message was queued.
+  const contact = claimed.contactId ? s.db.select({ status: contacts.status }).from(contacts).where(eq(contacts.id, claimed.contactId)).get() : undefined;
+  if (!contact) return notSent("not sent: the contact no longer exists");
+  if ((UNSENDABLE_STATUSES as readonly string[]).includes(contact.status)) return notSent(`not sent: the contact is ${contact.status.replace(/_/g, " ")}`);
+  if (!providerConfigured) return notSent(NO_PROVIDER);
+  return { kind: "claimed", to: claimed.toPhone, from: claimed.fromPhone, body: claimed.body, mediaUrls: claimed.mediaUrls };
+}
+
+export function finishSend(
+  s: StoreContext,
+  messageId: string,
+  status: string,
+  detail: string | null,
+  extra: { provider?: string; providerMessageId?: string; sentAt?: string } = {},
+) {
+  s.db
+    .update(messages)
+    .set({ status, statusDetail: detail, updatedAt: nowIso(), ...extra })
+    .where(eq(messages.id, messageId))
+    .run();
+}
+
+export function retrySend(s: StoreContext, messageId: string, reason: string) {
+  s.db.update(messages).set({ status: "queued", statusDetail: `retrying: ${reason}`, updatedAt: nowIso() }).where(eq(messages.id, messageId)).run();
+}
+
+/** Sending gave up after max_retries: say so on the message. */
+export function sendDeadLetter(s: StoreContext, messageId: string) {
+  s.run(sql`UPDATE messages SET status = 'failed', updated_at = ${nowIso()},
+    status_detail = 'failed: gave up after repeated provider errors' || CASE WHEN status_detail LIKE 'retrying: %'
+      THEN ' (last: ' || substr(status_detail, 11) || ')' ELSE '' END
+    WHERE id = ${messageId} AND status IN ('queued', 'sending')`);
+}

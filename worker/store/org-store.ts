@@ -1,0 +1,269 @@
+import { DurableObject } from "cloudflare:workers";
+import { drizzle } from "drizzle-orm/durable-sqlite";
+import { migrate } from "drizzle-orm/durable-sqlite/migrator";
+import migrations from "../../migrations/store/migrations.js";
+import { nowIso } from "../lib/ids";
+import { Problem } from "../lib/problem";
+import type { AssignmentQueryT } from "../schemas/assignments";
+import type { CallInputT } from "../schemas/calls";
+import type { AddressInputT, AddressUpdateT, ContactCreateInput, ContactUpdateInput, EmailInputT, EmailUpdateT, ListQuery, PhoneInputT, PhoneUpdateT } from "../schemas/contacts";
+import type { Proposal } from "../schemas/enrichment";
+import type { InboundInputT, SendInputT } from "../schemas/messages";
+import type { NoteCreateT, NotesQueryT } from "../schemas/notes";
+import type { TodoInputT } from "../schemas/todos";
+import * as activity from "./activity";
+import * as assignments from "./assignments";
+import * as calls from "./calls";
+import * as channels from "./channels";
+import * as contacts from "./contacts";
+import { StoreContext } from "./context";
+import * as jobs from "./jobs";
+import * as members from "./members";
+import * as messages from "./messages";
+import * as notes from "./notes";
+import * as portability from "./portability";
+import * as schema from "./schema";
+import * as settings from "./settings";
+import * as tags from "./tags";
+import * as todos from "./todos";
+
+/** What a store method answers: its value, or the problem to answer the request with. */
+export type Answer<T> = { ok: true; value: T } | { ok: false; problem: { status: Problem["status"]; detail: string; extra: Problem["extra"] } };
+
+const DELETED_KEY = "deleted_at";
+/** The problem code a deleted organization's store answers with. */
+export const ORGANIZATION_DELETED = "organization_deleted";
+const VERSION_KEY = "schema_version";
+const DIRECTORY_KEY = "directory_version";
+const BLOB_BATCH = 1000;
+const RESTORE_KEY = "restore";
+const RESTORE_TIMEOUT_MS = 15 * 60_000;
+interface Restore {
+  id: string;
+  at: number;
+  membersBefore: string[];
+  defaultRegion?: string;
+}
+
+/**
+ * One organization's store: a SQLite Durable Object (idFromName(organization id)) holding
+ * everything of that organization: contacts and their channels, tags, assignments, calls and
+ * analyses, messages, notes, todos, memory, phone lines, settings, job state and the search
+ * index. It migrates itself on first use after a deploy. Every method below is one Workers RPC
+ * and one SQLite transaction; domain errors come back as problems (Answer), since an error's
+ * own properties do not cross RPC.
+ */
+export class OrgStore extends DurableObject<Env> {
+  private readonly s: StoreContext;
+  private deleted: boolean;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    const organizationId = ctx.id.name;
+    if (!organizationId) throw new Error("an organization store is addressed by the organization id (idFromName)");
+    this.s = new StoreContext(drizzle(ctx.storage, { schema }), ctx.storage.sql, organizationId, () => this.scheduleAlarm());
+    this.deleted = ctx.storage.kv.get(DELETED_KEY) !== undefined;
+    if (!this.deleted) ctx.blockConcurrencyWhile(() => this.migrate());
+  }
+
+  /** Applies the migrations this store has not run yet and records its schema version. */
+  private async migrate() {
+    await migrate(this.s.db, migrations);
+    const version = migrations.journal.entries.length;
+    const now = nowIso();
+    this.ctx.storage.sql.exec(
+      "INSERT INTO store_settings (id, organization_id, default_region, created_at, updated_at) VALUES (1, ?, 'US', ?, ?) ON CONFLICT (id) DO NOTHING",
+      this.s.organizationId,
+      now,
+      now,
+    );
+    if (this.ctx.storage.kv.get(VERSION_KEY) !== version) this.ctx.storage.kv.put(VERSION_KEY, version);
+    if (this.ctx.storage.kv.get(DIRECTORY_KEY) !== version) this.ctx.waitUntil(this.recordInDirectory(version));
+  }
+
+  /** The D1 directory row (schema version, last migrated); retried at the next start if D1 fails. */
+  private async recordInDirectory(version: number) {
+    const created = this.ctx.storage.sql.exec("SELECT created_at FROM store_settings WHERE id = 1").one().created_at as string;
+    const now = nowIso();
+    try {
+      await this.env.DB.prepare(
+        `INSERT INTO organization_directory (organization_id, store_schema_version, created_at, last_migrated_at)
+         SELECT ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM organization WHERE id = ?1)
+         ON CONFLICT (organization_id) DO UPDATE SET store_schema_version = ?2, last_migrated_at = ?4`,
+      )
+        .bind(this.s.organizationId, version, created, now)
+        .run();
+      this.ctx.storage.kv.put(DIRECTORY_KEY, version);
+    } catch (err) {
+      console.error("organization directory update failed; retried at the next start", err);
+    }
+  }
+
+  private answer<T>(fn: (s: StoreContext) => T): Answer<T> {
+    if (this.deleted) return { ok: false, problem: { status: 401, detail: "This organization no longer exists.", extra: { code: ORGANIZATION_DELETED } } };
+    try {
+      return { ok: true, value: this.ctx.storage.transactionSync(() => fn(this.s)) };
+    } catch (err) {
+      this.s.reset();
+      if (err instanceof Problem) return { ok: false, problem: { status: err.status, detail: err.detail, extra: err.extra } };
+      throw err;
+    }
+  }
+
+  private scheduleAlarm() {
+    this.ctx.storage.setAlarm(Date.now());
+  }
+
+  /** Deletes R2 objects nothing refers to any more (blob_deletions), and after a deletion, everything. */
+  override async alarm() {
+    if (this.deleted) {
+      const listed = await this.env.BLOBS.list({ prefix: `${this.s.organizationId}/`, limit: BLOB_BATCH });
+      if (listed.objects.length) await this.env.BLOBS.delete(listed.objects.map((o) => o.key));
+      if (listed.truncated) this.scheduleAlarm();
+      return;
+    }
+    const keys = this.ctx.storage.sql.exec<{ key: string }>("SELECT key FROM blob_deletions LIMIT ?", BLOB_BATCH).toArray().map((r) => r.key);
+    if (keys.length === 0) return;
+    await this.env.BLOBS.delete(keys);
+    this.ctx.storage.transactionSync(() => {
+      for (const key of keys) this.ctx.storage.sql.exec("DELETE FROM blob_deletions WHERE key = ?", key);
+    });
+    if (keys.length === BLOB_BATCH) this.scheduleAlarm();
+  }
+
+  /**
+   * The organization was deleted: every row goes now, its R2 objects in the alarm, and the store
+   * answers 401 from then on (so a cached API key of the organization stops working at once).
+   */
+  async destroy(): Promise<void> {
+    await this.ctx.storage.deleteAll();
+    this.ctx.storage.kv.put(DELETED_KEY, nowIso());
+    this.deleted = true;
+    this.scheduleAlarm();
+  }
+
+  // Contacts
+  listContacts(q: ListQuery) { return this.answer((s) => contacts.listContacts(s, q)); }
+  getContact(id: string) { return this.answer((s) => contacts.loadContact(s, id)); }
+  createContact(body: ContactCreateInput) { return this.answer((s) => contacts.createContact(s, body)); }
+  updateContact(id: string, body: ContactUpdateInput) { return this.answer((s) => contacts.updateContact(s, id, body)); }
+  deleteContact(id: string) { return this.answer((s) => contacts.deleteContact(s, id)); }
+  addPhone(contactId: string, body: PhoneInputT) { return this.answer((s) => channels.addPhone(s, contactId, body)); }
+  updatePhone(contactId: string, id: string, body: PhoneUpdateT) { return this.answer((s) => channels.updatePhone(s, contactId, id, body)); }
+  deletePhone(contactId: string, id: string) { return this.answer((s) => channels.deletePhone(s, contactId, id)); }
+  addEmail(contactId: string, body: EmailInputT) { return this.answer((s) => channels.addEmail(s, contactId, body)); }
+  updateEmail(contactId: string, id: string, body: EmailUpdateT) { return this.answer((s) => channels.updateEmail(s, contactId, id, body)); }
+  deleteEmail(contactId: string, id: string) { return this.answer((s) => channels.deleteEmail(s, contactId, id)); }
+  addAddress(contactId: string, body: AddressInputT) { return this.answer((s) => channels.addAddress(s, contactId, body)); }
+  updateAddress(contactId: string, id: string, body: AddressUpdateT) { return this.answer((s) => channels.updateAddress(s, contactId, id, body)); }
+  deleteAddress(contactId: string, id: string) { return this.answer((s) => channels.deleteAddress(s, contactId, id)); }
+
+  // Tags and assignments
+  listTags() { return this.answer((s) => tags.listTags(s)); }
+  createTag(body: { name: string; color: string }) { return this.answer((s) => tags.createTag(s, body)); }
+  updateTag(id: string, body: { name?: string; color?: string }) { return this.answer((s) => tags.updateTag(s, id, body)); }
+  deleteTag(id: string) { return this.answer((s) => tags.deleteTag(s, id)); }
+  tagContact(contactId: string, tagId: string) { return this.answer((s) => tags.tagContact(s, contactId, tagId)); }
+  untagContact(contactId: string, tagId: string) { return this.answer((s) => tags.untagContact(s, contactId, tagId)); }
+  listAssignments(q: AssignmentQueryT) { return this.answer((s) => assignments.listAssignments(s, q)); }
+  assign(contactId: string, member: members.MemberRecord) { return this.answer((s) => assignments.assign(s, contactId, member)); }
+  unassign(contactId: string, memberId: string) { return this.answer((s) => assignments.unassign(s, contactId, memberId)); }
+  bulkAssign(contactIds: string[], member: members.MemberRecord) { return this.answer((s) => assignments.bulkAssign(s, contactIds, member)); }
+
+  // Members (copied from D1)
+  upsertMember(member: members.MemberRecord) { return this.answer((s) => members.upsertMember(s, member)); }
+  removeMember(memberId: string) { return this.answer((s) => members.removeMember(s, memberId)); }
+  renameUser(userId: string, name: string, email: string) { return this.answer((s) => members.renameUser(s, userId, name, email)); }
+
+  // Notes, todos, activity
+  listNotes(contactId: string, q: NotesQueryT, viewer: notes.Viewer) { return this.answer((s) => notes.listNotes(s, contactId, q, viewer)); }
+  createNote(contactId: string, body: NoteCreateT, actor: members.Actor & notes.Viewer) { return this.answer((s) => notes.createNote(s, contactId, body, actor)); }
+  updateNote(id: string, body: string, viewer: notes.Viewer) { return this.answer((s) => notes.updateNote(s, id, body, viewer)); }
+  deleteNote(id: string, viewer: notes.Viewer) { return this.answer((s) => notes.deleteNote(s, id, viewer)); }
+  listTodos(contactId: string) { return this.answer((s) => todos.listTodos(s, contactId)); }
+  createTodo(contactId: string, body: TodoInputT, createdByUserId: string | null) { return this.answer((s) => todos.createTodo(s, contactId, body, createdByUserId)); }
+  setTodoStatus(id: string, status: "open" | "done") { return this.answer((s) => todos.setTodoStatus(s, id, status)); }
+  activity(contactId: string, q: { kinds: activity.ActivityKind[]; cursor?: string; limit: number }) { return this.answer((s) => activity.activity(s, contactId, q)); }
+
+  // Calls
+  resolve(phone: string, source: string) { return this.answer((s) => calls.resolveCaller(s, phone, source)); }
+  recordCall(body: CallInputT) { return this.answer((s) => calls.recordCall(s, body)); }
+  assertCall(id: string) { return this.answer((s) => calls.assertCall(s, id)); }
+  saveTranscription(id: string, t: { key: string; chars: number; ended_at?: string; duration_seconds?: number }) { return this.answer((s) => calls.saveTranscription(s, id, t)); }
+  requestEnrichment(id: string) { return this.answer((s) => calls.requestEnrichment(s, id)); }
+  addAnalysis(callId: string, analyzer: string, results: Record<string, unknown>) { return this.answer((s) => calls.addAnalysis(s, callId, analyzer, results)); }
+  contactCalls(contactId: string) { return this.answer((s) => calls.contactCalls(s, contactId)); }
+
+  // Messages
+  recordInbound(body: InboundInputT) { return this.answer((s) => messages.recordInbound(s, body)); }
+  listMessages(contactId: string, limit: number) { return this.answer((s) => messages.listMessages(s, contactId, limit)); }
+  queueOutbound(contactId: string, body: SendInputT, actor: members.Actor) { return this.answer((s) => messages.queueOutbound(s, contactId, body, actor)); }
+  feed(contactId: string, q: { kind: "all" | "calls" | "messages"; cursor?: string; limit: number }) { return this.answer((s) => messages.feed(s, contactId, q)); }
+  mediaToFetch(messageId: string) { return this.answer((s) => messages.mediaToFetch(s, messageId)); }
+  recordMedia(messageId: string, position: number, outcome: { key: string; contentType: string; bytes: number } | { error: string }) { return this.answer((s) => messages.recordMedia(s, messageId, position, outcome)); }
+  mediaItem(messageId: string, position: number) { return this.answer((s) => messages.mediaItem(s, messageId, position)); }
+  memory(contactId: string) { return this.answer((s) => messages.memory(s, contactId)); }
+  suggestionSources(messageId: string) { return this.answer((s) => messages.suggestionSources(s, messageId)); }
+  memorySources(contactId: string) { return this.answer((s) => messages.memorySources(s, contactId)); }
+  saveMemory(contactId: string, m: { content: string; sources: string[]; model: string }) { return this.answer((s) => messages.saveMemory(s, contactId, m)); }
+
+  // Settings and lines
+  settings() { return this.answer((s) => settings.settings(s)); }
+  setDefaultRegion(region: string) { return this.answer((s) => settings.setDefaultRegion(s, region)); }
+  listLines() { return this.answer((s) => settings.listLines(s)); }
+  addLine(body: { name: string; phone_number: string }) { return this.answer((s) => settings.addLine(s, body)); }
+  deleteLine(id: string) { return this.answer((s) => settings.deleteLine(s, id)); }
+
+  // Backups
+  schemaVersion() { return this.answer(() => this.ctx.storage.kv.get<number>(VERSION_KEY) ?? 0); }
+  exportPage(kind: portability.ExportKind, after: string | null, limit: number) { return this.answer((s) => portability.exportPage(s, kind, after, limit)); }
+  /** Starts restore `id` (one at a time per store; a restore left unfinished for 15 minutes is void). */
+  restoreBegin(id: string, current: members.MemberRecord[]) {
+    return this.answer((s) => {
+      const running = this.ctx.storage.kv.get<Restore>(RESTORE_KEY);
+      if (running && running.at > Date.now() - RESTORE_TIMEOUT_MS) throw new Problem(409, "Another restore into this organization is running.");
+      const membersBefore = portability.memberIds(s);
+      portability.restoreBegin(s, current);
+      this.ctx.storage.kv.put<Restore>(RESTORE_KEY, { id, at: Date.now(), membersBefore });
+    });
+  }
+  restoreBatch(id: string, lines: portability.RestoreLine[]) {
+    return this.answer((s) => {
+      const restore = this.restoring(id);
+      const { defaultRegion } = portability.restoreBatch(s, lines);
+      this.ctx.storage.kv.put<Restore>(RESTORE_KEY, { ...restore, at: Date.now(), defaultRegion: defaultRegion ?? restore.defaultRegion });
+    });
+  }
+  /** Finishes restore `id`: applies its settings; answers the messages whose media are to be copied again. */
+  restoreEnd(id: string) {
+    return this.answer((s) => {
+      const restore = this.restoring(id);
+      if (restore.defaultRegion) s.setDefaultRegion(restore.defaultRegion);
+      this.ctx.storage.kv.delete(RESTORE_KEY);
+      return portability.messagesWithMedia(s);
+    });
+  }
+  restoreAbort(id: string) {
+    return this.answer((s) => {
+      portability.restoreAbort(s, this.restoring(id).membersBefore);
+      this.ctx.storage.kv.delete(RESTORE_KEY);
+    });
+  }
+  private restoring(id: string): Restore {
+    const restore = this.ctx.storage.kv.get<Restore>(RESTORE_KEY);
+    if (restore?.id !== id) throw new Problem(409, "This restore is no longer running.");
+    return restore;
+  }
+
+
+  // Background jobs
+  claimEnrichment(callId: string) { return this.answer((s) => jobs.claimEnrichment(s, callId)); }
+  finishEnrichment(callId: string, status: jobs.EnrichmentStatus, detail: string, usage?: jobs.Usage) { return this.answer((s) => jobs.finishEnrichment(s, callId, status, detail, usage)); }
+  retryEnrichment(callId: string, reason: string) { return this.answer((s) => jobs.retryEnrichment(s, callId, reason)); }
+  applyEnrichment(callId: string, contactId: string, proposal: Proposal, detail: string, usage: jobs.Usage) { return this.answer((s) => jobs.applyEnrichment(s, callId, contactId, proposal, detail, usage)); }
+  enrichmentDeadLetter(callId: string) { return this.answer((s) => jobs.enrichmentDeadLetter(s, callId)); }
+  claimSend(messageId: string, providerConfigured: boolean) { return this.answer((s) => jobs.claimSend(s, messageId, providerConfigured)); }
+  finishSend(messageId: string, status: string, detail: string | null, extra?: { provider?: string; providerMessageId?: string; sentAt?: string }) { return this.answer((s) => jobs.finishSend(s, messageId, status, detail, extra)); }
+  retrySend(messageId: string, reason: string) { return this.answer((s) => jobs.retrySend(s, messageId, reason)); }
+  sendDeadLetter(messageId: string) { return this.answer((s) => jobs.sendDeadLetter(s, messageId)); }
+}

@@ -1,0 +1,340 @@
+import { sql } from "drizzle-orm";
+import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+// One organization's data, in that organization's own SQLite Durable Object (the org store).
+// No table carries an organization id: the database is the organization. Timestamps are
+// ISO 8601 UTC text. The search index, its triggers and the counters are in the migration
+// migrations/store/0001_contact_search.sql.
+
+const id = () => text("id").primaryKey();
+const createdAt = () => text("created_at").notNull();
+const updatedAt = () => text("updated_at").notNull();
+
+/** The store's one settings row: which organization it holds, and that organization's settings. */
+export const storeSettings = sqliteTable(
+  "store_settings",
+  {
+    id: integer("id").primaryKey(),
+    organizationId: text("organization_id").notNull(),
+    defaultRegion: text("default_region").notNull().default("US"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [check("store_settings_one_row", sql`${t.id} = 1`)],
+);
+
+/** Counters kept by triggers, so unfiltered totals are O(1). One row. */
+export const contactStats = sqliteTable(
+  "contact_stats",
+  {
+    id: integer("id").primaryKey(),
+    contactCount: integer("contact_count").notNull().default(0),
+    // Contacts with at least one assignee.
+    assignedCount: integer("assigned_count").notNull().default(0),
+  },
+  (t) => [check("contact_stats_one_row", sql`${t.id} = 1`)],
+);
+
+/**
+ * A copy of the organization's members (the source of truth is D1), kept in step by
+ * better-auth's organization hooks and refreshed whenever a member acts or is assigned.
+ * A member who left keeps a row (removed_at) so their name stays on notes they wrote.
+ */
+export const members = sqliteTable("members", {
+  id: id(),
+  userId: text("user_id").notNull().unique(),
+  name: text("name").notNull(),
+  email: text("email").notNull(),
+  role: text("role").notNull(),
+  removedAt: text("removed_at"),
+});
+
+export const CONTACT_STATUSES = ["active", "inactive", "do_not_contact", "archived"] as const;
+export type ContactStatus = (typeof CONTACT_STATUSES)[number];
+
+export const contacts = sqliteTable(
+  "contacts",
+  {
+    id: id(),
+    firstName: text("first_name").notNull().default(""),
+    lastName: text("last_name").notNull().default(""),
+    company: text("company"),
+    jobTitle: text("job_title"),
+    source: text("source"),
+    status: text("status", { enum: CONTACT_STATUSES }).notNull().default("active"),
+    pipelineStage: text("pipeline_stage"),
+    externalId: text("external_id"),
+    timezone: text("timezone"),
+    preferredLanguage: text("preferred_language"),
+    dateOfBirth: text("date_of_birth"),
+    gender: text("gender"),
+    avatarUrl: text("avatar_url"),
+    aiSummary: text("ai_summary"),
+    // Name A-Z ordering key; stubs (no name) sort after every real name.
+    sortName: text("sort_name").generatedAlwaysAs(
+      sql`CASE WHEN trim(first_name || last_name) = '' THEN char(1114111) ELSE lower(trim(first_name || ' ' || last_name)) END`,
+      { mode: "virtual" },
+    ),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    lastContactedAt: text("last_contacted_at"),
+  },
+  (t) => [
+    index("contacts_created_idx").on(t.createdAt, t.id),
+    index("contacts_sort_name_idx").on(t.sortName, t.id),
+    index("contacts_last_contacted_idx").on(t.lastContactedAt, t.id),
+    index("contacts_status_idx").on(t.status),
+    index("contacts_external_idx").on(t.externalId),
+  ],
+);
+
+export const contactPhones = sqliteTable(
+  "contact_phones",
+  {
+    id: id(),
+    contactId: text("contact_id")
+      .notNull()
+      .references(() => contacts.id, { onDelete: "cascade" }),
+    // E.164; one number is one contact of the organization.
+    phoneNumber: text("phone_number").notNull().unique(),
+    // Digits of the E.164 number and of its national form, for search by any typed format.
+    digits: text("digits").notNull(),
+    nationalDigits: text("national_digits").notNull(),
+    label: text("label"),
+    isPreferred: integer("is_preferred", { mode: "boolean" }).notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [index("contact_phones_contact_idx").on(t.contactId)],
+);
+
+export const contactEmails = sqliteTable(
+  "contact_emails",
+  {
+    id: id(),
+    contactId: text("contact_id")
+      .notNull()
+      .references(() => contacts.id, { onDelete: "cascade" }),
+    email: text("email").notNull(),
+    emailNormalized: text("email_normalized").notNull(),
+    label: text("label"),
+    isPreferred: integer("is_preferred", { mode: "boolean" }).notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("contact_emails_contact_email_uq").on(t.contactId, t.emailNormalized),
+    index("contact_emails_email_idx").on(t.emailNormalized),
+  ],
+);
+
+export const contactAddresses = sqliteTable(
+  "contact_addresses",
+  {
+    id: id(),
+    contactId: text("contact_id")
+      .notNull()
+      .references(() => contacts.id, { onDelete: "cascade" }),
+    label: text("label"),
+    street: text("street"),
+    city: text("city"),
+    state: text("state"),
+    zip: text("zip"),
+    country: text("country"),
+    isPrimary: integer("is_primary", { mode: "boolean" }).notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [index("contact_addresses_contact_idx").on(t.contactId)],
+);
+
+export const tags = sqliteTable("tags", {
+  id: id(),
+  name: text("name").notNull(),
+  nameNormalized: text("name_normalized").notNull().unique(),
+  color: text("color").notNull(),
+  createdAt: createdAt(),
+});
+
+export const contactTags = sqliteTable(
+  "contact_tags",
+  {
+    contactId: text("contact_id")
+      .notNull()
+      .references(() => contacts.id, { onDelete: "cascade" }),
+    tagId: text("tag_id")
+      .notNull()
+      .references(() => tags.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.contactId, t.tagId] }), index("contact_tags_tag_idx").on(t.tagId, t.contactId)],
+);
+
+// The spec's contact_user: which members work which contacts.
+export const contactUser = sqliteTable(
+  "contact_user",
+  {
+    contactId: text("contact_id")
+      .notNull()
+      .references(() => contacts.id, { onDelete: "cascade" }),
+    memberId: text("member_id")
+      .notNull()
+      .references(() => members.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.contactId, t.memberId] }), index("contact_user_member_idx").on(t.memberId, t.contactId)],
+);
+
+// The organization's own numbers (the lines that take calls and send messages).
+export const phoneLines = sqliteTable("phone_lines", {
+  id: id(),
+  name: text("name").notNull(),
+  phoneNumber: text("phone_number").notNull().unique(),
+  createdAt: createdAt(),
+});
+
+export const ENRICHMENT_STATUSES = ["pending", "running", "filled", "skipped", "rejected", "failed"] as const;
+
+export const calls = sqliteTable(
+  "calls",
+  {
+    id: id(),
+    contactId: text("contact_id").references(() => contacts.id, { onDelete: "cascade" }),
+    phoneLineId: text("phone_line_id").references(() => phoneLines.id, { onDelete: "set null" }),
+    externalId: text("external_id").unique(),
+    direction: text("direction", { enum: ["inbound", "outbound"] }).notNull().default("inbound"),
+    callerPhone: text("caller_phone"),
+    toPhone: text("to_phone"),
+    startedAt: text("started_at").notNull(),
+    endedAt: text("ended_at"),
+    durationSeconds: integer("duration_seconds"),
+    // The transcription is an R2 object (worker/blobs.ts); the store keeps where and how long.
+    transcriptKey: text("transcript_key"),
+    transcriptChars: integer("transcript_chars"),
+    enrichmentStatus: text("enrichment_status", { enum: ENRICHMENT_STATUSES }),
+    enrichmentDetail: text("enrichment_detail"),
+    enrichmentModel: text("enrichment_model"),
+    enrichmentPromptTokens: integer("enrichment_prompt_tokens"),
+    enrichmentCompletionTokens: integer("enrichment_completion_tokens"),
+    enrichedAt: text("enriched_at"),
+    // Lease of the consumer currently enriching this call (duplicate deliveries skip it).
+    enrichmentClaimedAt: text("enrichment_claimed_at"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("calls_contact_started_idx").on(t.contactId, t.startedAt), index("calls_started_idx").on(t.startedAt)],
+);
+
+export const callAnalyses = sqliteTable(
+  "call_analyses",
+  {
+    id: id(),
+    callId: text("call_id")
+      .notNull()
+      .references(() => calls.id, { onDelete: "cascade" }),
+    analyzer: text("analyzer").notNull(),
+    results: text("results", { mode: "json" }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("call_analyses_call_idx").on(t.callId, t.analyzer, t.createdAt)],
+);
+
+export const todos = sqliteTable(
+  "todos",
+  {
+    id: id(),
+    contactId: text("contact_id").references(() => contacts.id, { onDelete: "cascade" }),
+    callId: text("call_id").references(() => calls.id, { onDelete: "cascade" }),
+    title: text("title").notNull(),
+    description: text("description"),
+    status: text("status", { enum: ["open", "done"] }).notNull().default("open"),
+    dueAt: text("due_at"),
+    assigneeMemberId: text("assignee_member_id").references(() => members.id, { onDelete: "set null" }),
+    createdByUserId: text("created_by_user_id"),
+    completedAt: text("completed_at"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("todos_contact_created_idx").on(t.contactId, t.createdAt), index("todos_call_idx").on(t.callId)],
+);
+
+export const NOTE_AREAS = ["manual", "call", "sms", "ai", "alert"] as const;
+
+export const notes = sqliteTable(
+  "notes",
+  {
+    id: id(),
+    contactId: text("contact_id")
+      .notNull()
+      .references(() => contacts.id, { onDelete: "cascade" }),
+    authorUserId: text("author_user_id"),
+    callId: text("call_id").references(() => calls.id, { onDelete: "set null" }),
+    area: text("area", { enum: NOTE_AREAS }).notNull().default("manual"),
+    body: text("body").notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("notes_contact_created_idx").on(t.contactId, t.createdAt)],
+);
+
+export const messages = sqliteTable(
+  "messages",
+  {
+    id: id(),
+    contactId: text("contact_id").references(() => contacts.id, { onDelete: "cascade" }),
+    phoneLineId: text("phone_line_id").references(() => phoneLines.id, { onDelete: "set null" }),
+    direction: text("direction", { enum: ["inbound", "outbound"] }).notNull(),
+    fromPhone: text("from_phone").notNull(),
+    toPhone: text("to_phone").notNull(),
+    body: text("body").notNull().default(""),
+    // Where the provider serves the media (as the pipeline sent them).
+    mediaUrls: text("media_urls", { mode: "json" }).$type<string[]>().notNull().default([]),
+    status: text("status").notNull(),
+    statusDetail: text("status_detail"),
+    provider: text("provider"),
+    providerMessageId: text("provider_message_id").unique(),
+    sentByUserId: text("sent_by_user_id"),
+    sentAt: text("sent_at"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("messages_contact_created_idx").on(t.contactId, t.createdAt)],
+);
+
+export const contactMemory = sqliteTable("contact_memory", {
+  contactId: text("contact_id")
+    .primaryKey()
+    .references(() => contacts.id, { onDelete: "cascade" }),
+  content: text("content").notNull(),
+  sources: text("sources", { mode: "json" }).$type<string[]>().notNull().default([]),
+  model: text("model"),
+  updatedAt: updatedAt(),
+});
+
+/**
+ * R2 objects to delete, written in the same transaction as the change that orphaned them
+ * (a contact deleted with its calls, a transcription replaced); the store's alarm deletes them.
+ */
+export const blobDeletions = sqliteTable("blob_deletions", {
+  key: text("key").primaryKey(),
+  requestedAt: text("requested_at").notNull(),
+});
+
+/**
+ * MMS media of a message: where the provider serves it (source_url) and, once the fetch job has
+ * copied it, its R2 object. Served to the web app by GET /api/messages/{id}/media/{position}.
+ */
+export const messageMedia = sqliteTable(
+  "message_media",
+  {
+    messageId: text("message_id")
+      .notNull()
+      .references(() => messages.id, { onDelete: "cascade" }),
+    position: integer("position").notNull(),
+    sourceUrl: text("source_url").notNull(),
+    r2Key: text("r2_key"),
+    contentType: text("content_type"),
+    bytes: integer("bytes"),
+    storedAt: text("stored_at"),
+    // Why the copy failed for good (the media is then served from its source URL).
+    error: text("error"),
+  },
+  (t) => [primaryKey({ columns: [t.messageId, t.position] })],
+);
