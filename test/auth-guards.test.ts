@@ -141,6 +141,27 @@ describe("authentication", () => {
     expect((await call("GET", "/api/me", { cookie: mine.owner.cookie })).status).toBe(200);
   });
 
+  it("a removed member, a demoted admin and a switch of organization take effect at once, though principals are remembered", async () => {
+    const org = await createOrg();
+    const admin = await addMember(org, "admin", "Ada Admin");
+    const plain = await addMember(org, "member", "Pat Plain");
+    // Both sessions are now remembered by this isolate.
+    expect((await call("GET", "/api/api-keys", { cookie: admin.cookie })).status).toBe(200);
+    expect((await call("GET", "/api/contacts/list", { cookie: plain.cookie })).status).toBe(200);
+    const demoted = await call("POST", "/api/auth/organization/update-member-role", { cookie: org.owner.cookie, body: { memberId: admin.memberId, role: "member" } });
+    expect(demoted.status).toBe(200);
+    expectProblem(await call("GET", "/api/api-keys", { cookie: admin.cookie }), 403);
+    const removed = await call("POST", "/api/auth/organization/remove-member", { cookie: org.owner.cookie, body: { memberIdOrEmail: plain.memberId } });
+    expect(removed.status).toBe(200);
+    expectProblem(await call("GET", "/api/contacts/list", { cookie: plain.cookie }), 403);
+    // Switching to another organization: the next request is in that one.
+    const other = await createOrg(org.owner);
+    await call("POST", "/api/auth/organization/set-active", { cookie: org.owner.cookie, body: { organizationId: org.id } });
+    expect((await call("GET", "/api/me", { cookie: org.owner.cookie })).body.organization.id).toBe(org.id);
+    await call("POST", "/api/auth/organization/set-active", { cookie: org.owner.cookie, body: { organizationId: other.id } });
+    expect((await call("GET", "/api/me", { cookie: org.owner.cookie })).body.organization.id).toBe(other.id);
+  });
+
   it("answers 403 to a signed-in user without an active organization", async () => {
     const loner = await signUp("Lone User");
     expectProblem(await call("GET", "/api/contacts/list", { cookie: loner.cookie }), 403);

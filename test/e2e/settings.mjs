@@ -1,6 +1,9 @@
-// Settings: tags, API keys, phone lines and the default phone region, as an admin manages them.
+// Settings: tags, API keys, phone lines, the default phone region and backups, as an admin manages them.
 import assert from "node:assert/strict";
-import { createTagInSettings, focused, navigateTo, newOrganization, screenshot, visibleText } from "./lib/flows.mjs";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { api, createTagInSettings, elementScreenshot, expectAlert, focused, navigateTo, newOrganization, screenshot, visibleText } from "./lib/flows.mjs";
 
 export async function tagsAreCreatedRenamedRecoloredAndDeleted(t) {
   const { page } = await newOrganization(t, { width: 375 });
@@ -135,4 +138,38 @@ export async function phoneLinesAreAddedCheckedAndRemoved(t) {
   await confirm.waitFor({ state: "hidden" });
   await page.getByText('Phone line "Front desk" removed.').waitFor();
   await empty.waitFor();
+}
+
+export async function backupIsDownloadedAndRestoredIntoANewOrganization(t) {
+  const { page } = await newOrganization(t, { organization: "Old Practice" });
+  await api(page, "POST", "/api/contacts", { first_name: "Moved", last_name: "Along", phones: [{ phone_number: "(415) 555-0199" }] });
+  await navigateTo(page, "Settings");
+  const section = page.getByRole("region", { name: "Backup" });
+  const [download] = await Promise.all([page.waitForEvent("download"), section.getByRole("link", { name: "Download backup" }).click()]);
+  assert.match(download.suggestedFilename(), /\.ndjson$/);
+  const file = join(mkdtempSync(join(tmpdir(), "backup-")), download.suggestedFilename());
+  await download.saveAs(file);
+  const lines = readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+  assert.equal(lines[0].type, "header");
+  assert.equal(lines.at(-1).type, "end");
+  assert.equal(lines.filter((l) => l.type === "contact").length, 1);
+
+  // Another person's new, empty organization takes the backup in.
+  const other = await newOrganization(t, { width: 375, organization: "New Practice" });
+  await navigateTo(other.page, "Settings");
+  const restore = other.page.getByRole("region", { name: "Backup" });
+  await restore.getByLabel("Backup file").setInputFiles(file);
+  await restore.getByRole("button", { name: "Restore" }).click();
+  await restore.getByRole("status").getByText("Restored 1 contact, 0 calls").waitFor();
+  await elementScreenshot(restore, "settings-backup-375");
+  await navigateTo(other.page, "Contacts");
+  await visibleText(other.page, "Moved Along").waitFor();
+
+  // An organization with data refuses, in words, and keeps what it has.
+  await navigateTo(other.page, "Settings");
+  await restore.getByLabel("Backup file").setInputFiles(file);
+  await restore.getByRole("button", { name: "Restore" }).click();
+  await expectAlert(other.page, "A backup can only be restored into an organization without data");
+  await elementScreenshot(restore, "settings-backup-refused-375");
+  await elementScreenshot(section, "settings-backup-1280");
 }

@@ -104,6 +104,9 @@ export async function screenshot(t, page, name) {
 /** Only what the viewport shows: a modal dialog over the page as a person sees it. */
 export const viewportScreenshot = (page, name) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
 
+/** Only one part of the page (a settings section, say), to look at it closely. */
+export const elementScreenshot = (locator, name) => locator.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+
 /** The element that has keyboard focus, described by its accessible-ish name. */
 export const focused = (page) =>
   page.evaluate(() => {

@@ -294,3 +294,20 @@ export async function bulkAssign(contactIds: string[], memberId: string): Promis
 /** The words to show for anything a call above threw. */
 export const errorMessage = (e: unknown) =>
   e instanceof Error && e.message ? e.message : "Something went wrong. Try again.";
+
+// ---- Backups --------------------------------------------------------------------------------
+
+/** GET /api/export: the whole organization as one NDJSON file (a link the browser downloads). */
+export const EXPORT_URL = "/api/export";
+
+export interface RestoreResult {
+  restored: Record<string, number>;
+}
+
+/** Restores a backup (a file GET /api/export wrote) into this organization, which must have no data. */
+export async function restoreBackup(file: Blob): Promise<RestoreResult> {
+  const res = await send(() =>
+    fetch("/api/restore", { method: "POST", body: file, headers: { "content-type": "application/x-ndjson" }, credentials: "same-origin" }),
+  );
+  return (await res.json()) as RestoreResult;
+}
