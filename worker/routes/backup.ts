@@ -16,6 +16,15 @@ export const EXPORT_VERSION = 1;
 export const MAX_RESTORE_BYTES = 100 * 1024 * 1024;
 const PAGE = { contact: 500, call: 50, message: 500 } as Record<string, number>;
 const RESTORE_BATCH = 500;
+/** R2 reads and writes in flight at once while exporting or restoring. */
+const BLOB_CONCURRENCY = 16;
+
+/** `fn` over `items`, at most `limit` at a time, results in order. */
+async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < items.length; i += limit) out.push(...(await Promise.all(items.slice(i, i + limit).map(fn))));
+  return out;
+}
 
 type Row = Record<string, unknown>;
 
@@ -65,8 +74,9 @@ async function writeExport(env: Env, store: StoreClient, header: Row, out: Writa
     let after: string | null = null;
     do {
       const page = await store.exportPage(kind, after, PAGE[kind] ?? 1000);
-      for (const raw of page.records) {
-        const record = kind === "call" ? await withTranscription(env, raw) : kind === "message" ? withoutKeys(raw) : raw;
+      const records =
+        kind === "call" ? await mapLimited(page.records, BLOB_CONCURRENCY, (r) => withTranscription(env, r)) : kind === "message" ? page.records.map(withoutKeys) : page.records;
+      for (const record of records) {
         await write(record);
         counts[kind] = (counts[kind] ?? 0) + 1;
       }
@@ -132,7 +142,7 @@ async function restore(env: Env, store: StoreClient, organizationId: string, bod
   let end: Row | null = null;
   const flush = async () => {
     if (!batch.length) return;
-    const prepared = await Promise.all(batch.map((l) => (l.record.type === "call" ? storeTranscription(env, organizationId, l) : l)));
+    const prepared = await mapLimited(batch, BLOB_CONCURRENCY, async (l) => (l.record.type === "call" ? storeTranscription(env, organizationId, l) : l));
     try {
       await store.restoreBatch(restoreId, prepared);
     } catch (err) {

@@ -21,7 +21,7 @@ const fingerprint = (m: MemberRecord) => `${m.userId}\n${m.name}\n${m.email}\n${
 export function upsertMember(s: StoreContext, m: MemberRecord) {
   s.db
     .insert(members)
-    .values({ ...m, removedAt: null })
+    .values({ id: m.id, userId: m.userId, name: m.name, email: m.email, role: m.role, removedAt: null })
     .onConflictDoUpdate({ target: members.id, set: { userId: m.userId, name: m.name, email: m.email, role: m.role, removedAt: null } })
     .run();
   remember(s, m);
