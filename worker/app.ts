@@ -7,7 +7,7 @@ import { getAuth } from "./auth/auth";
 import { writeProtection } from "./auth/guard";
 import { forgetSession } from "./auth/principals";
 import { createDb } from "./global/db";
-import type { AppEnv } from "./lib/context";
+import type { AppEnv } from "./http/env";
 import { Problem, problemResponse } from "./lib/problem";
 import { addressesRoutes } from "./routes/addresses";
 import { activityRoutes } from "./routes/activity";

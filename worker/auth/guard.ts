@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { apiKeys, member, organization } from "../global/schema";
-import type { AppEnv, Principal, Role } from "../lib/context";
+import type { AppEnv, Principal, Role } from "../http/env";
 import { nowIso } from "../lib/ids";
 import { Problem } from "../lib/problem";
 import { orgStore } from "../store/client";

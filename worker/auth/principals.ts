@@ -1,4 +1,4 @@
-import type { Principal } from "../lib/context";
+import type { Principal } from "../http/env";
 
 /** A small map that forgets everything when it grows past `max` (isolate memory is bounded). */
 export class BoundedCache<V> extends Map<string, V> {

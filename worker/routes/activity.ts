@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { memberOnly } from "../auth/guard";
-import { IdParam, createRouter, errorResponses, jsonContent } from "../lib/openapi";
+import { IdParam, createRouter, errorResponses, jsonContent } from "../http/openapi";
 import type { ActivityKind } from "../store/activity";
 
 const KINDS = ["call", "note", "todo"] as const;

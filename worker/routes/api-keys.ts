@@ -3,7 +3,7 @@ import { and, desc, eq } from "drizzle-orm";
 import { apiKeys } from "../global/schema";
 import { adminOnly, forgetApiKey, sessionOf, sha256Hex } from "../auth/guard";
 import { newId, nowIso } from "../lib/ids";
-import { IdParam, createRouter, errorResponses, jsonBody, jsonContent, noContent } from "../lib/openapi";
+import { IdParam, createRouter, errorResponses, jsonBody, jsonContent, noContent } from "../http/openapi";
 import { notFound } from "../lib/problem";
 
 const ApiKeySchema = z

@@ -3,7 +3,7 @@ import { and, eq } from "drizzle-orm";
 import { adminOnly } from "../auth/guard";
 import type { Db } from "../global/db";
 import { member, user } from "../global/schema";
-import { IdParam, createRouter, errorResponses, jsonBody, jsonContent, noContent } from "../lib/openapi";
+import { IdParam, createRouter, errorResponses, jsonBody, jsonContent, noContent } from "../http/openapi";
 import { notFound } from "../lib/problem";
 import { AssignmentPage, AssignmentQuery, BulkAssign, MAX_BULK_ASSIGN } from "../schemas/assignments";
 

@@ -5,7 +5,7 @@ import { putTranscript, readTranscript, transcriptKey } from "../blobs";
 import { member, user } from "../global/schema";
 import { enqueueAll } from "../jobs/queues";
 import { newId, nowIso } from "../lib/ids";
-import { createRouter, errorResponses, jsonContent } from "../lib/openapi";
+import { createRouter, errorResponses, jsonContent } from "../http/openapi";
 import { Problem } from "../lib/problem";
 import type { StoreClient } from "../store/client";
 import { EXPORT_KINDS, type RestoreLine } from "../store/portability";

@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { adminOnly, memberOnly, pipelineOnly } from "../auth/guard";
 import { putTranscript, transcriptKey, withTranscripts } from "../blobs";
 import { enqueue } from "../jobs/queues";
-import { IdParam, createRouter, errorResponses, jsonBody, jsonContent } from "../lib/openapi";
+import { IdParam, createRouter, errorResponses, jsonBody, jsonContent } from "../http/openapi";
 import { AnalysisInput, AnalysisRun, CallCreated, CallDetails, CallInput, ResolveInput, ResolveResult, TranscriptionInput } from "../schemas/calls";
 
 const callParams = z.object({ id: IdParam("id") });

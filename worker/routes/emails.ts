@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { memberOnly } from "../auth/guard";
-import { IdParam, createRouter, errorResponses, jsonBody, jsonContent, noContent } from "../lib/openapi";
+import { IdParam, createRouter, errorResponses, jsonBody, jsonContent, noContent } from "../http/openapi";
 import { EmailInput, EmailSchema, EmailUpdate } from "../schemas/contacts";
 
 const contactParams = z.object({ contact_id: IdParam("contact_id") });

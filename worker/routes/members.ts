@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { asc, eq } from "drizzle-orm";
 import { member, user } from "../global/schema";
 import { memberOnly } from "../auth/guard";
-import { createRouter, errorResponses, jsonContent } from "../lib/openapi";
+import { createRouter, errorResponses, jsonContent } from "../http/openapi";
 
 export const MemberSchema = z
   .object({

@@ -3,7 +3,7 @@ import { actorOf, memberOnly, pipelineOnly } from "../auth/guard";
 import { suggestReplies } from "../ai/suggestions";
 import { withTranscripts } from "../blobs";
 import { enqueue } from "../jobs/queues";
-import { IdParam, createRouter, errorResponses, jsonBody, jsonContent } from "../lib/openapi";
+import { IdParam, createRouter, errorResponses, jsonBody, jsonContent } from "../http/openapi";
 import { FeedItem, InboundInput, MessageSchema, SendInput, cursorQuery } from "../schemas/messages";
 
 /** Inbound bursts are summarized once: the memory job runs a minute after the last message. */

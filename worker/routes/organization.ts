@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { adminOnly, memberOnly, sessionOf } from "../auth/guard";
 import { isRegion } from "../lib/phone";
-import { createRouter, errorResponses, jsonBody, jsonContent } from "../lib/openapi";
+import { createRouter, errorResponses, jsonBody, jsonContent } from "../http/openapi";
 
 const SettingsSchema = z
   .object({

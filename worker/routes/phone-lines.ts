@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { adminOnly, memberOnly } from "../auth/guard";
-import { IdParam, createRouter, errorResponses, jsonBody, jsonContent, noContent } from "../lib/openapi";
+import { IdParam, createRouter, errorResponses, jsonBody, jsonContent, noContent } from "../http/openapi";
 
 const PhoneLineSchema = z
   .object({ id: z.string(), name: z.string(), phone_number: z.string(), formatted: z.string() })

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { memberOnly } from "../auth/guard";
 import { CONTROL } from "../lib/text";
-import { IdParam, createRouter, errorResponses, jsonBody, jsonContent, noContent } from "../lib/openapi";
+import { IdParam, createRouter, errorResponses, jsonBody, jsonContent, noContent } from "../http/openapi";
 import { TagSchema } from "../schemas/contacts";
 
 const TagInput = z

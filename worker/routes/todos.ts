@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { memberOnly } from "../auth/guard";
-import { IdParam, createRouter, errorResponses, jsonBody, jsonContent } from "../lib/openapi";
+import { IdParam, createRouter, errorResponses, jsonBody, jsonContent } from "../http/openapi";
 import { TodoInput, TodoSchema } from "../schemas/todos";
 
 const listRoute = createRoute({

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
-import { CONTACT_STATUSES } from "../store/schema";
 import { CONTROL } from "../lib/text";
 
+export const CONTACT_STATUSES = ["active", "inactive", "do_not_contact", "archived"] as const;
 export const PIPELINE_STAGES = ["lead", "prospect", "qualified", "customer", "churned"] as const;
 
 // Printable text only: control characters in names break exports, terminals and prompts.

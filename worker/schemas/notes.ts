@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { CONTROL_EXCEPT_LINE_BREAKS } from "../lib/text";
-import { NOTE_AREAS } from "../store/schema";
 
+export const NOTE_AREAS = ["manual", "call", "sms", "ai", "alert"] as const;
 export const MAX_NOTE_CHARS = 10_000;
 
 export const NoteSchema = z

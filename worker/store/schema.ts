@@ -1,5 +1,7 @@
 import { sql } from "drizzle-orm";
 import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { CONTACT_STATUSES } from "../schemas/contacts";
+import { NOTE_AREAS } from "../schemas/notes";
 
 // One organization's data, in that organization's own SQLite Durable Object (the org store).
 // No table carries an organization id: the database is the organization. Timestamps are
@@ -48,9 +50,6 @@ export const members = sqliteTable("members", {
   role: text("role").notNull(),
   removedAt: text("removed_at"),
 });
-
-export const CONTACT_STATUSES = ["active", "inactive", "do_not_contact", "archived"] as const;
-export type ContactStatus = (typeof CONTACT_STATUSES)[number];
 
 export const contacts = sqliteTable(
   "contacts",
@@ -254,8 +253,6 @@ export const todos = sqliteTable(
   },
   (t) => [index("todos_contact_created_idx").on(t.contactId, t.createdAt), index("todos_call_idx").on(t.callId)],
 );
-
-export const NOTE_AREAS = ["manual", "call", "sms", "ai", "alert"] as const;
 
 export const notes = sqliteTable(
   "notes",

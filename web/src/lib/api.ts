@@ -108,7 +108,7 @@ async function authGet<T>(path: string, query: Record<string, string> = {}): Pro
 }
 
 /**
- * Routes that answer 204 only (deletes, assign, tag) are missing from AppType: worker/lib/openapi.ts
+ * Routes that answer 204 only (deletes, assign, tag) are missing from AppType: worker/http/openapi.ts
  * declares `noContent` with `as const`, which @hono/zod-openapi types as `never`, so `hc` drops
  * them. Until that is fixed they go through this one call, built from the same paths.
  */

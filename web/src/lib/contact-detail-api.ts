@@ -43,7 +43,7 @@ export type Member = InferResponseType<typeof client.api.members.$get, 200>[numb
 type NoContentCall = (args: { param: Record<string, string> }) => Promise<Response>;
 
 /**
- * A route that answers only 204. hc's types leave these out (worker/lib/openapi.ts declares
+ * A route that answers only 204. hc's types leave these out (worker/http/openapi.ts declares
  * `noContent` with `as const`, which @hono/zod-openapi's typing drops), but its proxy builds
  * them like any other route, so only the type is supplied here.
  */

@@ -1,6 +1,6 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
-import type { AppEnv } from "./context";
-import { Problem } from "./problem";
+import type { AppEnv } from "./env";
+import { Problem } from "../lib/problem";
 
 export const ProblemSchema = z
   .object({
