@@ -173,6 +173,8 @@ describe("authorization", () => {
   it("answers 403 to a plain member on admin-only routes, changing nothing", async () => {
     const before = await orgSnapshot(mine.id);
     const adminOnly: Route[] = [
+      ["PUT", `/api/tags/${my.tag}`, { name: "Renamed by a member" }],
+      ["DELETE", `/api/tags/${my.tag}`],
       ["GET", "/api/api-keys"],
       ["POST", "/api/api-keys", { name: "Mine now" }],
       ["DELETE", `/api/api-keys/${my.keyId}`],
@@ -186,6 +188,12 @@ describe("authorization", () => {
       expectProblem(res, 403);
     }
     expect(await orgSnapshot(mine.id)).toEqual(before);
+    // Members still apply and remove tags on contacts, and create tags (from a contact's page).
+    expect((await call("DELETE", `/api/contacts/${my.contact}/tags/${my.tag}`, { cookie: member.cookie })).status).toBe(204);
+    expect((await call("POST", `/api/contacts/${my.contact}/tags/${my.tag}`, { cookie: member.cookie })).status).toBe(204);
+    const created = await call("POST", "/api/tags", { cookie: member.cookie, body: { name: "Made by a member", color: "#123123" } });
+    expect(created.status).toBe(201);
+    expect((await call("DELETE", `/api/tags/${created.body.id}`, { cookie: mine.owner.cookie })).status).toBe(204);
     // The key still works and the region is unchanged.
     expect((await call("GET", "/api/settings", { cookie: member.cookie })).body).toEqual({ default_region: "US" });
     expect((await call("POST", "/api/contacts/resolve", { bearer: myKey, body: { phone: "+1 720 555 0100" } })).body).toEqual({ contact_id: my.contact, created: false });
@@ -261,6 +269,22 @@ describe("authorization", () => {
 });
 
 describe("request guards", () => {
+  it("answers every error under /api as problem+json, unknown auth paths included", async () => {
+    for (const [method, path] of [
+      ["GET", "/api/auth/nope"],
+      ["POST", "/api/auth/nope/deeper"],
+      ["PUT", "/api/auth/sign-in/email"],
+      ["GET", "/api/nope"],
+      ["PATCH", `/api/contacts/${my.contact}`],
+    ] as const) {
+      const res = await call(method, path, { cookie: mine.owner.cookie, body: method === "GET" ? undefined : {} });
+      expect(res.status, `${method} ${path}`).toBe(404);
+      expectProblem(res, 404);
+    }
+    const wrong = await call("POST", "/api/auth/sign-in/email", { body: { email: "nobody@example.com", password: "wrong password" } });
+    expectProblem(wrong, 401);
+  });
+
   it("refuses a write that is not JSON with 415, changing nothing", async () => {
     const before = await orgSnapshot(mine.id);
     for (const type of ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/jsonx"]) {

@@ -60,9 +60,12 @@ export function createApp() {
     // Signing out, switching organization...: this isolate's cached principal of the session goes.
     forgetSession(c.req.header("cookie"));
     const res = await getAuth(c.env, c.req.url).handler(c.req.raw);
-    if (res.status < 400 || !res.headers.get("content-type")?.includes("json")) return res;
-    // better-auth answers {code, message}: re-shape its errors as the API's problem+json.
-    const body = (await res.json().catch(() => ({}))) as { code?: string; message?: string };
+    if (res.status < 400) return res;
+    // better-auth answers {code, message} (or nothing, for a path it does not know): re-shape its
+    // errors as the API's problem+json.
+    const json = res.headers.get("content-type")?.includes("json");
+    const body = (json ? await res.json().catch(() => ({})) : {}) as { code?: string; message?: string };
+    if (res.status === 404 && !body.message) body.message = `No auth route ${c.req.method} ${c.req.path}`;
     const retryAfter = res.headers.get("x-retry-after");
     if (retryAfter) c.header("retry-after", retryAfter);
     return problemResponse(c, new Problem(res.status as ContentfulStatusCode, body.message || "Request refused", body.code ? { code: body.code } : {}));

@@ -3,6 +3,7 @@ import { and, desc, eq } from "drizzle-orm";
 import { apiKeys } from "../global/schema";
 import { adminOnly, forgetApiKey, sessionOf, sha256Hex } from "../auth/guard";
 import { newId, nowIso } from "../lib/ids";
+import { oneLine } from "../lib/text";
 import { IdParam, createRouter, errorResponses, jsonBody, jsonContent, noContent } from "../http/openapi";
 import { notFound } from "../lib/problem";
 
@@ -34,7 +35,7 @@ const createKeyRoute = createRoute({
   tags: ["API keys"],
   summary: "Create an API key for the call pipeline",
   middleware: [adminOnly] as const,
-  request: { body: jsonBody(z.object({ name: z.string().trim().min(1, "is required").max(100) })) },
+  request: { body: jsonBody(z.object({ name: oneLine().trim().min(1, "is required").max(100) })) },
   responses: { 201: jsonContent(CreatedApiKeySchema, "The key, with its secret"), ...errorResponses },
 });
 const deleteRoute = createRoute({

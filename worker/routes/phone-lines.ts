@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { adminOnly, memberOnly } from "../auth/guard";
+import { oneLine } from "../lib/text";
 import { IdParam, createRouter, errorResponses, jsonBody, jsonContent, noContent } from "../http/openapi";
 
 const PhoneLineSchema = z
@@ -20,7 +21,7 @@ const createLineRoute = createRoute({
   tags: ["Organization"],
   summary: "Add a phone line (admin)",
   middleware: [adminOnly] as const,
-  request: { body: jsonBody(z.object({ name: z.string().trim().min(1).max(100), phone_number: z.string().max(40) })) },
+  request: { body: jsonBody(z.object({ name: oneLine().trim().min(1).max(100), phone_number: oneLine().max(40) })) },
   responses: { 201: jsonContent(PhoneLineSchema, "The line"), ...errorResponses },
 });
 const deleteRoute = createRoute({

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { memberOnly } from "../auth/guard";
+import { adminOnly, memberOnly } from "../auth/guard";
 import { CONTROL } from "../lib/text";
 import { IdParam, createRouter, errorResponses, jsonBody, jsonContent, noContent } from "../http/openapi";
 import { TagSchema } from "../schemas/contacts";
@@ -38,8 +38,8 @@ const updateRoute = createRoute({
   method: "put",
   path: "/tags/{id}",
   tags: ["Tags"],
-  summary: "Rename or recolor a tag",
-  middleware: [memberOnly] as const,
+  summary: "Rename or recolor a tag (admin: it changes every contact that carries it)",
+  middleware: [adminOnly] as const,
   request: { params: idParams, body: jsonBody(TagInput.partial()) },
   responses: { 200: jsonContent(TagSchema, "The tag"), ...errorResponses },
 });
@@ -47,8 +47,8 @@ const deleteRoute = createRoute({
   method: "delete",
   path: "/tags/{id}",
   tags: ["Tags"],
-  summary: "Delete a tag (it is removed from every contact)",
-  middleware: [memberOnly] as const,
+  summary: "Delete a tag (admin: it is removed from every contact)",
+  middleware: [adminOnly] as const,
   request: { params: idParams },
   responses: { ...noContent, ...errorResponses },
 });

@@ -1,10 +1,10 @@
 import { z } from "@hono/zod-openapi";
-import { isoDateTime } from "../lib/text";
+import { isoDateTime, jsonHasControl, multiLine, oneLine } from "../lib/text";
 
 export const MAX_TRANSCRIPTION_CHARS = 200_000;
 
 
-export const ResolveInput = z.object({ phone: z.string().max(64).openapi({ example: "+1 (555) 123-4567" }) }).openapi("ResolveInput");
+export const ResolveInput = z.object({ phone: oneLine().max(64).openapi({ example: "+1 (555) 123-4567" }) }).openapi("ResolveInput");
 export const ResolveResult = z
   .object({
     contact_id: z.string().nullable(),
@@ -15,11 +15,11 @@ export const ResolveResult = z
 
 export const CallInput = z
   .object({
-    caller_phone: z.string().max(64),
-    to_phone: z.string().max(64).optional(),
+    caller_phone: oneLine().max(64),
+    to_phone: oneLine().max(64).optional(),
     direction: z.enum(["inbound", "outbound"]).default("inbound"),
     started_at: isoDateTime.optional(),
-    external_id: z.string().trim().min(1).max(200).optional().openapi({ description: "Your call id; retries with the same id return the same call" }),
+    external_id: oneLine().trim().min(1).max(200).optional().openapi({ description: "Your call id; retries with the same id return the same call" }),
   })
   .openapi("CallInput");
 export const CallCreated = z
@@ -28,7 +28,7 @@ export const CallCreated = z
 
 export const TranscriptionInput = z
   .object({
-    transcription: z.string().min(1, "is required").max(MAX_TRANSCRIPTION_CHARS),
+    transcription: multiLine().min(1, "is required").max(MAX_TRANSCRIPTION_CHARS),
     ended_at: isoDateTime.optional(),
     duration_seconds: z.number().int().min(0).max(86_400).optional(),
   })
@@ -36,8 +36,8 @@ export const TranscriptionInput = z
 
 export const AnalysisInput = z
   .object({
-    analyzer: z.string().trim().min(1).max(100),
-    results: z.record(z.string(), z.unknown()),
+    analyzer: oneLine().trim().min(1).max(100),
+    results: z.record(z.string(), z.unknown()).refine((r) => !jsonHasControl(r), "must not contain control characters other than tabs and line breaks"),
   })
   .openapi("AnalysisInput");
 export const AnalysisRun = z.object({ id: z.string(), results: z.record(z.string(), z.unknown()), created_at: z.string() }).openapi("AnalysisRun");

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { CONTROL } from "../lib/text";
+import { CONTROL, oneLine } from "../lib/text";
 
 export const CONTACT_STATUSES = ["active", "inactive", "do_not_contact", "archived"] as const;
 export const PIPELINE_STAGES = ["lead", "prospect", "qualified", "customer", "churned"] as const;
@@ -65,7 +65,7 @@ const contactFields = {
 };
 
 export const PhoneInput = z.object({
-  phone_number: z.string().max(40).openapi({ example: "(555) 123-4567" }),
+  phone_number: oneLine().max(40).openapi({ example: "(555) 123-4567" }),
   label: optionalText(50),
   is_preferred: z.boolean().optional(),
 });
@@ -196,7 +196,7 @@ export type Sort = (typeof SORTS)[number];
 export const MAX_PAGE_SIZE = 50;
 
 export const listQueryFields = {
-  search: z.string().max(100).optional().openapi({ description: "Names, company, emails, phone numbers in any format" }),
+  search: oneLine().max(100).optional().openapi({ description: "Names, company, emails, phone numbers in any format" }),
   tag_ids: csv.openapi({ description: "Tag ids, repeated or comma-separated; OR", type: "array", items: { type: "string" } }),
   page: z.coerce.number().int().min(0).max(100_000).default(0).openapi({ description: "0-based" }),
   page_size: z.coerce

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { isoDateTime } from "../lib/text";
+import { isoDateTime, multiLine, oneLine } from "../lib/text";
 import { CallDetails, type StoredCallDetails } from "./calls";
 
 export const MessageSchema = z
@@ -38,11 +38,11 @@ const mediaUrl = z.string().url().max(2048).refine((u) => /^https?:\/\//.test(u)
 
 export const InboundInput = z
   .object({
-    from: z.string().max(64),
-    to: z.string().max(64),
-    body: z.string().max(MAX_SMS_CHARS).default(""),
+    from: oneLine().max(64),
+    to: oneLine().max(64),
+    body: multiLine().max(MAX_SMS_CHARS).default(""),
     media_urls: z.array(mediaUrl).max(10).default([]),
-    provider_message_id: z.string().trim().min(1).max(200).optional().openapi({ description: "Retries with the same id return the same message" }),
+    provider_message_id: oneLine().trim().min(1).max(200).optional().openapi({ description: "Retries with the same id return the same message" }),
     received_at: isoDateTime.optional(),
   })
   .refine((m) => m.body.trim() || m.media_urls.length, { message: "a message needs a body or media" })
@@ -50,7 +50,7 @@ export const InboundInput = z
 
 export const SendInput = z
   .object({
-    body: z.string().trim().min(1, "is required").max(MAX_SMS_CHARS),
+    body: multiLine().trim().min(1, "is required").max(MAX_SMS_CHARS),
     phone_id: z.string().uuid().optional().openapi({ description: "Which of the contact's phones; default the preferred one" }),
     line_id: z.string().uuid().optional().openapi({ description: "Which organization line sends it; default the first line" }),
   })

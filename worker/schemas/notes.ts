@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { CONTROL_EXCEPT_LINE_BREAKS } from "../lib/text";
+import { CONTROL_EXCEPT_LINE_BREAKS, oneLine } from "../lib/text";
 
 export const NOTE_AREAS = ["manual", "call", "sms", "ai", "alert"] as const;
 export const MAX_NOTE_CHARS = 10_000;
@@ -26,7 +26,7 @@ export const noteText = z
   .refine((v) => !CONTROL_EXCEPT_LINE_BREAKS.test(v), "must not contain control characters");
 
 export const NotesQuery = z.object({
-  search: z.string().max(100).optional(),
+  search: oneLine().max(100).optional(),
   area: z.enum(["all", ...NOTE_AREAS]).default("all"),
   sort: z.enum(["newest", "oldest", "recently_edited"]).default("newest"),
   page: z.coerce.number().int().min(0).max(10_000).default(0),

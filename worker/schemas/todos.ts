@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { CONTROL, isoDateTime } from "../lib/text";
+import { CONTROL, isoDateTime, multiLine } from "../lib/text";
 
 export const TodoSchema = z
   .object({
@@ -20,7 +20,7 @@ export const TodoSchema = z
 export const TodoInput = z
   .object({
     title: z.string().trim().min(1, "is required").max(200).refine((v) => !CONTROL.test(v), "must be one line of text"),
-    description: z.string().trim().max(5_000).optional(),
+    description: multiLine().trim().max(5_000).optional(),
     due_at: isoDateTime.optional(),
     assignee_member_id: z.string().uuid().optional(),
     call_id: z.string().uuid().optional().openapi({ description: "The call this todo came from" }),
