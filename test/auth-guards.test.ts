@@ -122,9 +122,10 @@ describe("authentication", () => {
   it("answers 401 without credentials on every operation of /api/openapi.json", async () => {
     const doc = await call("GET", "/api/openapi.json");
     expect(doc.status).toBe(200);
-    const operations = Object.entries(doc.body.paths as Record<string, Record<string, unknown>>).flatMap(([path, methods]) =>
-      Object.keys(methods).map((method) => [method.toUpperCase(), path.replace(/\{[^}]+\}/g, () => crypto.randomUUID())] as const),
-    );
+    // better-auth's own routes (sign-up, sign-in, …) are documented there too; they answer for themselves.
+    const operations = Object.entries(doc.body.paths as Record<string, Record<string, unknown>>)
+      .filter(([path]) => !path.startsWith("/api/auth/"))
+      .flatMap(([path, methods]) => Object.keys(methods).map((method) => [method.toUpperCase(), path.replace(/\{[^}]+\}/g, () => crypto.randomUUID())] as const));
     expect(operations.length).toBeGreaterThan(35);
     for (const [method, path] of operations) {
       const res = await call(method, path, { body: method === "GET" ? undefined : {} });

@@ -4,6 +4,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { bodyLimit } from "hono/body-limit";
 import { getAuth } from "./auth/auth";
 import { writeProtection } from "./auth/guard";
+import { authOpenApi } from "./auth/openapi";
 import { forgetSession } from "./auth/principals";
 import { createDb } from "./global/db";
 import type { AppEnv } from "./http/env";
@@ -27,6 +28,18 @@ import { todosRoutes } from "./routes/todos";
 
 export const MAX_BODY_BYTES = 256 * 1024;
 const RESTORE_PATH = "/api/restore";
+
+const OPENAPI_INFO = {
+  openapi: "3.1.0",
+  info: {
+    title: "Contacts API",
+    version: "1.0.0",
+    description:
+      "Contacts of an AI phone platform. Sign in through /api/auth (cookie session) or send an organization API key as `Authorization: Bearer <key>` on pipeline routes. Errors are application/problem+json.",
+    license: { name: "Proprietary", url: "https://contacts.example.com/terms" },
+  },
+  servers: [{ url: "/", description: "The origin that serves this document" }],
+};
 
 /** The API reference: Scalar's viewer from our own assets (web/vite.config.ts), no outside request. */
 const API_REFERENCE_PAGE = `<!doctype html>
@@ -106,14 +119,25 @@ export function createApp() {
     .route("/", backupRoutes)
     .route("/", organizationRoutes);
 
-  api.doc31("/openapi.json", {
-    openapi: "3.1.0",
-    info: {
-      title: "Contacts API",
-      version: "1.0.0",
-      description:
-        "Contacts of an AI phone platform. Sign in through /api/auth (cookie session) or send an organization API key as `Authorization: Bearer <key>` on pipeline routes. Errors are application/problem+json.",
-    },
+  api.openAPIRegistry.registerComponent("securitySchemes", "session", {
+    type: "apiKey",
+    in: "cookie",
+    name: "better-auth.session_token",
+    description: "The session cookie POST /api/auth/sign-in/email sets (`__Secure-` prefixed on https).",
+  });
+  api.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
+    type: "http",
+    scheme: "bearer",
+    description: "An organization API key (`ck_…`, created by an admin in Settings), for the call-pipeline routes.",
+  });
+  // Generated once per isolate: this app's routes from their zod schemas, better-auth's from its generator.
+  let document: Promise<object> | undefined;
+  api.get("/openapi.json", async (c) => {
+    document ??= authOpenApi(getAuth(c.env, c.req.url)).then((auth) => {
+      const ours = api.getOpenAPI31Document(OPENAPI_INFO);
+      return { ...ours, paths: { ...auth.paths, ...ours.paths }, components: { ...ours.components, schemas: { ...ours.components?.schemas, ...auth.schemas } } };
+    });
+    return c.json(await document);
   });
   api.get("/docs", (c) => c.html(API_REFERENCE_PAGE));
 

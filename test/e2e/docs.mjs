@@ -1,5 +1,9 @@
-// The API reference at /api/docs, as someone behind a strict network (or offline) opens it.
+// The API reference at /api/docs, as someone behind a strict network (or offline) opens it, and
+// the OpenAPI document as an integrator's lint tools read it.
 import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 export async function apiReferenceNeedsNothingFromOutside(t) {
   const page = await t.newPage();
@@ -14,8 +18,19 @@ export async function apiReferenceNeedsNothingFromOutside(t) {
   await page.goto("/api/docs");
   assert.equal(await page.locator("html").getAttribute("lang"), "en");
   // The first operation of the document, rendered with its parameters.
-  await page.getByRole("heading", { name: "Contacts with their assignees, filterable by search, tags and member (admin)" }).first().waitFor({ timeout: 20_000 });
+  await page.getByRole("heading", { name: "Sign in with email and password (sets the session cookie)" }).first().waitFor({ timeout: 20_000 });
   await page.getByText("Contacts API").first().waitFor();
   await t.screenshot(page, "api-docs-1280");
   assert.deepEqual(outside, [], "the reference page asked for something outside this app");
+}
+
+export async function apiDocumentPassesRedoclyRecommendedLint(t) {
+  const { createConfig, lint } = await import("@redocly/openapi-core");
+  const res = await fetch(`${t.baseURL}/api/openapi.json`);
+  assert.equal(res.status, 200);
+  const file = join(mkdtempSync(join(tmpdir(), "openapi-")), "openapi.json");
+  writeFileSync(file, await res.text());
+  const problems = await lint({ ref: file, config: await createConfig({ extends: ["recommended"] }) });
+  const listed = problems.map((p) => `${p.severity} ${p.ruleId}: ${p.message} (${p.location?.[0]?.pointer ?? ""})`);
+  assert.deepEqual(listed, [], `Redocly's recommended ruleset found ${problems.length} problems`);
 }

@@ -1,7 +1,7 @@
 import { betterAuth } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
 import { createAuthMiddleware } from "better-auth/api";
-import { organization } from "better-auth/plugins";
+import { openAPI, organization } from "better-auth/plugins";
 import { asc, eq } from "drizzle-orm";
 import { createDb } from "../global/db";
 import * as schema from "../global/schema";
@@ -100,6 +100,9 @@ function buildAuth(env: Env, baseURL: string) {
       }),
     },
     plugins: [
+      // Its generator documents the auth routes in /api/openapi.json (auth/openapi.ts); its own
+      // reference page (a CDN viewer) stays off: /api/docs is the one reference.
+      openAPI({ disableDefaultReference: true }),
       organization({
         allowUserToCreateOrganization: true,
         creatorRole: "owner",

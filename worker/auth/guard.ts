@@ -123,6 +123,16 @@ export const adminOnly = guard("admin");
 /** The call pipeline (organization API key) or an admin session. */
 export const pipelineOnly = guard("pipeline");
 
+// What a route declares (apiRoute): its guard and the OpenAPI security of that guard.
+const SESSION = { session: [] };
+const API_KEY = { apiKey: [] };
+/** Any signed-in member of the active organization. */
+export const memberAccess = { middleware: [memberOnly], security: [SESSION] };
+/** Owners and admins of the active organization. */
+export const adminAccess = { middleware: [adminOnly], security: [SESSION] };
+/** The call pipeline (an organization API key) or an admin session. */
+export const pipelineAccess = { middleware: [pipelineOnly], security: [API_KEY, SESSION] };
+
 /** The session principal, for routes guarded by memberOnly or adminOnly. */
 export function sessionOf(p: Principal) {
   if (p.kind !== "session") throw new Problem(403, "This action needs a signed-in user.");

@@ -1,6 +1,6 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { memberOnly } from "../auth/guard";
-import { IdParam, createRouter, errorResponses, jsonContent } from "../http/openapi";
+import { z } from "@hono/zod-openapi";
+import { memberAccess } from "../auth/guard";
+import { IdParam, apiRoute, createRouter, jsonContent } from "../http/openapi";
 import type { ActivityKind } from "../store/activity";
 
 const KINDS = ["call", "note", "todo"] as const;
@@ -15,12 +15,13 @@ const ActivityItem = z
   })
   .openapi("ActivityItem");
 
-const activityRoute = createRoute({
+const activityRoute = apiRoute({
+  operationId: "listContactActivity",
   method: "get",
   path: "/contacts/{id}/activity",
   tags: ["Contacts"],
   summary: "One timeline of the contact's calls, notes and todos, newest first, cursor-paginated",
-  middleware: [memberOnly] as const,
+  ...memberAccess,
   request: {
     params: z.object({ id: IdParam("id") }),
     query: z.object({
@@ -31,7 +32,6 @@ const activityRoute = createRoute({
   },
   responses: {
     200: jsonContent(z.object({ items: z.array(ActivityItem), next_cursor: z.string().nullable() }), "A page of activity"),
-    ...errorResponses,
   },
 });
 

@@ -1,39 +1,42 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { memberOnly } from "../auth/guard";
-import { IdParam, createRouter, errorResponses, jsonBody, jsonContent, noContent } from "../http/openapi";
+import { z } from "@hono/zod-openapi";
+import { memberAccess } from "../auth/guard";
+import { IdParam, apiRoute, createRouter, jsonBody, jsonContent, noContent } from "../http/openapi";
 import { AddressInput, AddressSchema, AddressUpdate } from "../schemas/contacts";
 
 const contactParams = z.object({ contact_id: IdParam("contact_id") });
 const addressParams = z.object({ contact_id: IdParam("contact_id"), address_id: IdParam("address_id") });
 
-const addRoute = createRoute({
+const addRoute = apiRoute({
+  operationId: "addContactAddress",
   method: "post",
   path: "/contacts/{contact_id}/addresses",
   tags: ["Addresses"],
   summary: "Add a physical address",
-  middleware: [memberOnly] as const,
+  ...memberAccess,
   request: { params: contactParams, body: jsonBody(AddressInput) },
-  responses: { 201: jsonContent(AddressSchema, "The address"), ...errorResponses },
+  responses: { 201: jsonContent(AddressSchema, "The address") },
 });
 
-const updateRoute = createRoute({
+const updateRoute = apiRoute({
+  operationId: "updateContactAddress",
   method: "put",
   path: "/contacts/{contact_id}/addresses/{address_id}",
   tags: ["Addresses"],
   summary: "Update an address (only the fields given)",
-  middleware: [memberOnly] as const,
+  ...memberAccess,
   request: { params: addressParams, body: jsonBody(AddressUpdate) },
-  responses: { 200: jsonContent(AddressSchema, "The address"), ...errorResponses },
+  responses: { 200: jsonContent(AddressSchema, "The address") },
 });
 
-const deleteRoute = createRoute({
+const deleteRoute = apiRoute({
+  operationId: "deleteContactAddress",
   method: "delete",
   path: "/contacts/{contact_id}/addresses/{address_id}",
   tags: ["Addresses"],
   summary: "Remove an address",
-  middleware: [memberOnly] as const,
+  ...memberAccess,
   request: { params: addressParams },
-  responses: { ...noContent, ...errorResponses },
+  responses: { ...noContent },
 });
 
 export const addressesRoutes = createRouter()

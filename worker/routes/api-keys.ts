@@ -1,10 +1,10 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { and, desc, eq } from "drizzle-orm";
 import { apiKeys } from "../global/schema";
-import { adminOnly, forgetApiKey, sessionOf, sha256Hex } from "../auth/guard";
+import { adminAccess, forgetApiKey, sessionOf, sha256Hex } from "../auth/guard";
 import { newId, nowIso } from "../lib/ids";
 import { oneLine } from "../lib/text";
-import { IdParam, createRouter, errorResponses, jsonBody, jsonContent, noContent } from "../http/openapi";
+import { IdParam, apiRoute, createRouter, jsonBody, jsonContent, noContent } from "../http/openapi";
 import { notFound } from "../lib/problem";
 
 const ApiKeySchema = z
@@ -21,31 +21,34 @@ const CreatedApiKeySchema = ApiKeySchema.extend({
   key: z.string().openapi({ description: "The secret. Shown once: only its hash is stored." }),
 }).openapi("CreatedApiKey");
 
-const listRoute = createRoute({
+const listRoute = apiRoute({
+  operationId: "listApiKeys",
   method: "get",
   path: "/api-keys",
   tags: ["API keys"],
   summary: "The organization's API keys (secrets are never shown again)",
-  middleware: [adminOnly] as const,
-  responses: { 200: jsonContent(z.array(ApiKeySchema), "API keys"), ...errorResponses },
+  ...adminAccess,
+  responses: { 200: jsonContent(z.array(ApiKeySchema), "API keys") },
 });
-const createKeyRoute = createRoute({
+const createKeyRoute = apiRoute({
+  operationId: "createApiKey",
   method: "post",
   path: "/api-keys",
   tags: ["API keys"],
   summary: "Create an API key for the call pipeline",
-  middleware: [adminOnly] as const,
+  ...adminAccess,
   request: { body: jsonBody(z.object({ name: oneLine().trim().min(1, "is required").max(100) })) },
-  responses: { 201: jsonContent(CreatedApiKeySchema, "The key, with its secret"), ...errorResponses },
+  responses: { 201: jsonContent(CreatedApiKeySchema, "The key, with its secret") },
 });
-const deleteRoute = createRoute({
+const deleteRoute = apiRoute({
+  operationId: "revokeApiKey",
   method: "delete",
   path: "/api-keys/{id}",
   tags: ["API keys"],
   summary: "Revoke an API key",
-  middleware: [adminOnly] as const,
+  ...adminAccess,
   request: { params: z.object({ id: IdParam("id") }) },
-  responses: { ...noContent, ...errorResponses },
+  responses: { ...noContent },
 });
 
 function randomSecret(): string {

@@ -1,53 +1,58 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
-import { adminOnly } from "../auth/guard";
+import { adminAccess } from "../auth/guard";
 import type { Db } from "../global/db";
 import { member, user } from "../global/schema";
-import { IdParam, createRouter, errorResponses, jsonBody, jsonContent, noContent } from "../http/openapi";
+import { IdParam, apiRoute, createRouter, jsonBody, jsonContent, noContent } from "../http/openapi";
 import { notFound } from "../lib/problem";
 import { AssignmentPage, AssignmentQuery, BulkAssign, MAX_BULK_ASSIGN } from "../schemas/assignments";
 
 const memberParams = z.object({ contact_id: IdParam("contact_id"), member_id: IdParam("member_id") });
 
-const listRoute = createRoute({
+const listRoute = apiRoute({
+  operationId: "listAssignments",
+  errors: [404],
   method: "get",
   path: "/contacts/assignments",
   tags: ["Assignments"],
   summary: "Contacts with their assignees, filterable by search, tags and member (admin)",
-  middleware: [adminOnly] as const,
+  ...adminAccess,
   request: { query: AssignmentQuery },
-  responses: { 200: jsonContent(AssignmentPage, "A page of assignments"), ...errorResponses },
+  responses: { 200: jsonContent(AssignmentPage, "A page of assignments") },
 });
-const assignRoute = createRoute({
+const assignRoute = apiRoute({
+  operationId: "assignMember",
   method: "post",
   path: "/contacts/{contact_id}/members/{member_id}",
   tags: ["Assignments"],
   summary: "Assign a member to a contact (admin; idempotent)",
-  middleware: [adminOnly] as const,
+  ...adminAccess,
   request: { params: memberParams },
-  responses: { ...noContent, ...errorResponses },
+  responses: { ...noContent },
 });
-const unassignRoute = createRoute({
+const unassignRoute = apiRoute({
+  operationId: "unassignMember",
   method: "delete",
   path: "/contacts/{contact_id}/members/{member_id}",
   tags: ["Assignments"],
   summary: "Remove a member from a contact (admin; 404 when not assigned)",
-  middleware: [adminOnly] as const,
+  ...adminAccess,
   request: { params: memberParams },
-  responses: { ...noContent, ...errorResponses },
+  responses: { ...noContent },
 });
-const bulkRoute = createRoute({
+const bulkRoute = apiRoute({
+  operationId: "assignMembersInBulk",
+  errors: [404],
   method: "post",
   path: "/contacts/assignments/bulk",
   tags: ["Assignments"],
   summary: `Assign up to ${MAX_BULK_ASSIGN} contacts to a member in one atomic write (admin)`,
-  middleware: [adminOnly] as const,
+  ...adminAccess,
   request: {
     body: jsonBody(BulkAssign),
   },
   responses: {
     200: jsonContent(z.object({ newly_assigned: z.number().int(), already_assigned: z.number().int() }), "Done"),
-    ...errorResponses,
   },
 });
 

@@ -1,11 +1,11 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { eq } from "drizzle-orm";
-import { adminOnly, sessionOf } from "../auth/guard";
+import { adminAccess, adminOnly, sessionOf } from "../auth/guard";
 import { putTranscript, readTranscript, transcriptKey } from "../blobs";
 import { member, user } from "../global/schema";
 import { enqueueAll } from "../jobs/queues";
 import { newId, nowIso } from "../lib/ids";
-import { createRouter, errorResponses, jsonContent } from "../http/openapi";
+import { apiRoute, createRouter, jsonContent } from "../http/openapi";
 import { Problem } from "../lib/problem";
 import type { StoreClient } from "../store/client";
 import { EXPORT_KINDS, type RestoreLine } from "../store/portability";
@@ -28,29 +28,29 @@ async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Prom
 
 type Row = Record<string, unknown>;
 
-const exportRoute = createRoute({
+const exportRoute = apiRoute({
+  operationId: "exportOrganization",
   method: "get",
   path: "/export",
   tags: ["Organization"],
   summary: "The whole organization's data as NDJSON, one record a line (admin; a backup POST /api/restore takes back)",
-  middleware: [adminOnly] as const,
+  ...adminAccess,
   responses: {
     200: { content: { "application/x-ndjson": { schema: z.string() } }, description: "header, settings, members, tags, lines, contacts, calls, messages, notes, todos, end" },
-    ...errorResponses,
   },
 });
 
-const restoreRoute = createRoute({
+const restoreRoute = apiRoute({
+  operationId: "restoreOrganization",
+  errors: [409, 413, 415],
   method: "post",
   path: "/restore",
   tags: ["Organization"],
   summary: "Restore a backup made by GET /api/export into this organization, which must have no data yet (admin)",
-  middleware: [adminOnly] as const,
+  ...adminAccess,
   request: { body: { content: { "application/x-ndjson": { schema: z.string() } }, required: true } },
   responses: {
     200: jsonContent(z.object({ restored: z.record(z.string(), z.number().int()) }), "Restored; media are copied again in the background"),
-    413: errorResponses[400],
-    ...errorResponses,
   },
 });
 
@@ -191,9 +191,10 @@ async function restore(env: Env, store: StoreClient, organizationId: string, bod
 export const backupRoutes = createRouter();
 // Registered for the OpenAPI document, served by a plain handler: zod-openapi's typed responses
 // read "application/x-ndjson" as a kind of JSON and refuse a stream.
-backupRoutes.openAPIRegistry.registerPath(exportRoute);
+const { middleware: _guard, ...exportOperation } = exportRoute;
+backupRoutes.openAPIRegistry.registerPath(exportOperation);
 backupRoutes
-  .get(exportRoute.path, ...exportRoute.middleware, async (c) => {
+  .get(exportRoute.path, adminOnly, async (c) => {
     const p = sessionOf(c.var.principal);
     const header = {
       type: "header",

@@ -1,75 +1,78 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { adminOnly, memberOnly, pipelineOnly } from "../auth/guard";
+import { z } from "@hono/zod-openapi";
+import { adminAccess, memberAccess, pipelineAccess } from "../auth/guard";
 import { putTranscript, transcriptKey, withTranscripts } from "../blobs";
 import { enqueue } from "../jobs/queues";
-import { IdParam, createRouter, errorResponses, jsonBody, jsonContent } from "../http/openapi";
+import { IdParam, apiRoute, createRouter, jsonBody, jsonContent } from "../http/openapi";
 import { AnalysisInput, AnalysisRun, CallCreated, CallDetails, CallInput, ResolveInput, ResolveResult, TranscriptionInput } from "../schemas/calls";
 
 const callParams = z.object({ id: IdParam("id") });
 
-const resolveRoute = createRoute({
+const resolveRoute = apiRoute({
+  operationId: "resolveContact",
   method: "post",
   path: "/contacts/resolve",
   tags: ["Pipeline"],
   summary: "resolve_contact: the caller's contact, created as a stub when the number is new",
-  middleware: [pipelineOnly] as const,
+  ...pipelineAccess,
   request: { body: jsonBody(ResolveInput) },
-  responses: { 200: jsonContent(ResolveResult, "The contact (null for withheld or invalid caller ids)"), ...errorResponses },
+  responses: { 200: jsonContent(ResolveResult, "The contact (null for withheld or invalid caller ids)") },
 });
-const createCallRoute = createRoute({
+const createCallRoute = apiRoute({
+  operationId: "recordCall",
   method: "post",
   path: "/calls",
   tags: ["Pipeline"],
   summary: "Record a call and resolve its caller",
-  middleware: [pipelineOnly] as const,
+  ...pipelineAccess,
   request: { body: jsonBody(CallInput) },
   responses: {
     200: jsonContent(CallCreated, "Already recorded (same external_id)"),
     201: jsonContent(CallCreated, "Recorded"),
-    ...errorResponses,
   },
 });
-const transcriptionRoute = createRoute({
+const transcriptionRoute = apiRoute({
+  operationId: "saveTranscription",
   method: "put",
   path: "/calls/{id}/transcription",
   tags: ["Pipeline"],
   summary: "Save the call's transcription and queue enrichment of its contact",
-  middleware: [pipelineOnly] as const,
+  ...pipelineAccess,
   request: { params: callParams, body: jsonBody(TranscriptionInput) },
   responses: {
     202: jsonContent(z.object({ call_id: z.string(), enrichment: z.literal("queued") }), "Saved; enrichment queued"),
-    ...errorResponses,
   },
 });
-const analysisRoute = createRoute({
+const analysisRoute = apiRoute({
+  operationId: "addCallAnalysis",
   method: "post",
   path: "/calls/{id}/analyses",
   tags: ["Pipeline"],
   summary: "Store one analyzer run for a call",
-  middleware: [pipelineOnly] as const,
+  ...pipelineAccess,
   request: { params: callParams, body: jsonBody(AnalysisInput) },
-  responses: { 201: jsonContent(AnalysisRun.extend({ analyzer: z.string() }), "Stored"), ...errorResponses },
+  responses: { 201: jsonContent(AnalysisRun.extend({ analyzer: z.string() }), "Stored") },
 });
-const enrichRoute = createRoute({
+const enrichRoute = apiRoute({
+  operationId: "enrichCall",
   method: "post",
   path: "/calls/{id}/enrich",
   tags: ["Pipeline"],
   summary: "Run enrichment again for a call (admin)",
-  middleware: [adminOnly] as const,
+  ...adminAccess,
   request: { params: callParams },
   responses: {
     202: jsonContent(z.object({ call_id: z.string(), enrichment: z.literal("queued") }), "Queued"),
-    ...errorResponses,
   },
 });
-const contactCallsRoute = createRoute({
+const contactCallsRoute = apiRoute({
+  operationId: "listContactCalls",
   method: "get",
   path: "/contacts/{id}/calls",
   tags: ["Contacts"],
   summary: "The contact's calls, newest first, with transcription and analyses grouped by analyzer",
-  middleware: [memberOnly] as const,
+  ...memberAccess,
   request: { params: callParams },
-  responses: { 200: jsonContent(z.array(CallDetails), "Calls"), ...errorResponses },
+  responses: { 200: jsonContent(z.array(CallDetails), "Calls") },
 });
 
 export const callsRoutes = createRouter()

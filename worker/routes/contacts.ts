@@ -1,59 +1,66 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { memberOnly } from "../auth/guard";
-import { IdParam, createRouter, errorResponses, jsonBody, jsonContent, noContent } from "../http/openapi";
+import { z } from "@hono/zod-openapi";
+import { memberAccess } from "../auth/guard";
+import { IdParam, PhoneConflictSchema, apiRoute, createRouter, jsonBody, jsonContent, noContent } from "../http/openapi";
 import { ContactCreate, ContactListQuery, ContactSchema, ContactUpdate, paginated } from "../schemas/contacts";
 
 const ContactPage = paginated(ContactSchema).openapi("ContactPage");
 const idParams = z.object({ id: IdParam("id") });
 
-const listRoute = createRoute({
+const listRoute = apiRoute({
+  operationId: "listContacts",
   method: "get",
   path: "/contacts/list",
   tags: ["Contacts"],
   summary: "List contacts with search, sort, tag filter (OR) and pagination",
-  middleware: [memberOnly] as const,
+  ...memberAccess,
   request: { query: ContactListQuery },
-  responses: { 200: jsonContent(ContactPage, "A page of contacts"), ...errorResponses },
+  responses: { 200: jsonContent(ContactPage, "A page of contacts") },
 });
 
-const getRoute = createRoute({
+const getRoute = apiRoute({
+  operationId: "getContact",
   method: "get",
   path: "/contacts/{id}",
   tags: ["Contacts"],
   summary: "Get a contact with phones, emails, addresses, tags and assigned users",
-  middleware: [memberOnly] as const,
+  ...memberAccess,
   request: { params: idParams },
-  responses: { 200: jsonContent(ContactSchema, "The contact"), ...errorResponses },
+  responses: { 200: jsonContent(ContactSchema, "The contact") },
 });
 
-const createContactRoute = createRoute({
+const createContactRoute = apiRoute({
+  operationId: "createContact",
+  errors: [409],
+  conflict: PhoneConflictSchema,
   method: "post",
   path: "/contacts",
   tags: ["Contacts"],
   summary: "Create a contact, optionally with phones, emails and tags, atomically",
-  middleware: [memberOnly] as const,
+  ...memberAccess,
   request: { body: jsonBody(ContactCreate) },
-  responses: { 201: jsonContent(ContactSchema, "The created contact"), ...errorResponses },
+  responses: { 201: jsonContent(ContactSchema, "The created contact") },
 });
 
-const updateRoute = createRoute({
+const updateRoute = apiRoute({
+  operationId: "updateContact",
   method: "put",
   path: "/contacts/{id}",
   tags: ["Contacts"],
   summary: "Update contact fields (only the fields given; null clears an optional field)",
-  middleware: [memberOnly] as const,
+  ...memberAccess,
   request: { params: idParams, body: jsonBody(ContactUpdate) },
-  responses: { 200: jsonContent(ContactSchema, "The updated contact"), ...errorResponses },
+  responses: { 200: jsonContent(ContactSchema, "The updated contact") },
 });
 
-const deleteRoute = createRoute({
+const deleteRoute = apiRoute({
+  operationId: "deleteContact",
   method: "delete",
   path: "/contacts/{id}",
   tags: ["Contacts"],
   summary: "Delete a contact with everything that hangs off it",
-  middleware: [memberOnly] as const,
+  ...memberAccess,
   request: { params: idParams },
-  responses: { ...noContent, ...errorResponses },
+  responses: { ...noContent },
 });
 
 export const contactsRoutes = createRouter()

@@ -1,39 +1,44 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { memberOnly } from "../auth/guard";
-import { IdParam, createRouter, errorResponses, jsonBody, jsonContent, noContent } from "../http/openapi";
+import { z } from "@hono/zod-openapi";
+import { memberAccess } from "../auth/guard";
+import { IdParam, apiRoute, createRouter, jsonBody, jsonContent, noContent } from "../http/openapi";
 import { EmailInput, EmailSchema, EmailUpdate } from "../schemas/contacts";
 
 const contactParams = z.object({ contact_id: IdParam("contact_id") });
 const emailParams = z.object({ contact_id: IdParam("contact_id"), email_id: IdParam("email_id") });
 
-const addRoute = createRoute({
+const addRoute = apiRoute({
+  operationId: "addContactEmail",
+  errors: [409],
   method: "post",
   path: "/contacts/{contact_id}/emails",
   tags: ["Emails"],
   summary: "Add an email address (unique per contact, case-insensitively)",
-  middleware: [memberOnly] as const,
+  ...memberAccess,
   request: { params: contactParams, body: jsonBody(EmailInput) },
-  responses: { 201: jsonContent(EmailSchema, "The email"), ...errorResponses },
+  responses: { 201: jsonContent(EmailSchema, "The email") },
 });
 
-const updateRoute = createRoute({
+const updateRoute = apiRoute({
+  operationId: "updateContactEmail",
+  errors: [409],
   method: "put",
   path: "/contacts/{contact_id}/emails/{email_id}",
   tags: ["Emails"],
   summary: "Update an email address",
-  middleware: [memberOnly] as const,
+  ...memberAccess,
   request: { params: emailParams, body: jsonBody(EmailUpdate) },
-  responses: { 200: jsonContent(EmailSchema, "The email"), ...errorResponses },
+  responses: { 200: jsonContent(EmailSchema, "The email") },
 });
 
-const deleteRoute = createRoute({
+const deleteRoute = apiRoute({
+  operationId: "deleteContactEmail",
   method: "delete",
   path: "/contacts/{contact_id}/emails/{email_id}",
   tags: ["Emails"],
   summary: "Remove an email address",
-  middleware: [memberOnly] as const,
+  ...memberAccess,
   request: { params: emailParams },
-  responses: { ...noContent, ...errorResponses },
+  responses: { ...noContent },
 });
 
 export const emailsRoutes = createRouter()

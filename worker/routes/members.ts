@@ -1,8 +1,8 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { asc, eq } from "drizzle-orm";
 import { member, user } from "../global/schema";
-import { memberOnly } from "../auth/guard";
-import { createRouter, errorResponses, jsonContent } from "../http/openapi";
+import { memberAccess } from "../auth/guard";
+import { apiRoute, createRouter, jsonContent } from "../http/openapi";
 
 export const MemberSchema = z
   .object({
@@ -14,13 +14,14 @@ export const MemberSchema = z
   })
   .openapi("Member");
 
-const listRoute = createRoute({
+const listRoute = apiRoute({
+  operationId: "listMembers",
   method: "get",
   path: "/members",
   tags: ["Members"],
   summary: "Members of the active organization (for pickers and filters)",
-  middleware: [memberOnly] as const,
-  responses: { 200: jsonContent(z.array(MemberSchema), "Members"), ...errorResponses },
+  ...memberAccess,
+  responses: { 200: jsonContent(z.array(MemberSchema), "Members") },
 });
 
 export const membersRoutes = createRouter().openapi(listRoute, async (c) => {

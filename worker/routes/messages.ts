@@ -1,9 +1,9 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { actorOf, memberOnly, pipelineOnly } from "../auth/guard";
+import { z } from "@hono/zod-openapi";
+import { actorOf, memberAccess, pipelineAccess } from "../auth/guard";
 import { suggestReplies } from "../ai/suggestions";
 import { withTranscripts } from "../blobs";
 import { enqueue } from "../jobs/queues";
-import { IdParam, createRouter, errorResponses, jsonBody, jsonContent } from "../http/openapi";
+import { IdParam, apiRoute, createRouter, jsonBody, jsonContent } from "../http/openapi";
 import { FeedItem, InboundInput, MessageSchema, SendInput, cursorQuery } from "../schemas/messages";
 
 /** Inbound bursts are summarized once: the memory job runs a minute after the last message. */
@@ -11,85 +11,90 @@ const MEMORY_DELAY_SECONDS = 60;
 
 const contactParams = z.object({ id: IdParam("id") });
 
-const inboundRoute = createRoute({
+const inboundRoute = apiRoute({
+  operationId: "recordInboundMessage",
   method: "post",
   path: "/messages",
   tags: ["Pipeline"],
   summary: "Record an inbound SMS/MMS and resolve its sender",
-  middleware: [pipelineOnly] as const,
+  ...pipelineAccess,
   request: { body: jsonBody(InboundInput) },
   responses: {
     200: jsonContent(z.object({ message_id: z.string(), contact_id: z.string().nullable(), contact_created: z.boolean() }), "Already recorded"),
     201: jsonContent(z.object({ message_id: z.string(), contact_id: z.string().nullable(), contact_created: z.boolean() }), "Recorded"),
-    ...errorResponses,
   },
 });
-const listRoute = createRoute({
+const listRoute = apiRoute({
+  operationId: "listContactMessages",
   method: "get",
   path: "/contacts/{id}/messages",
   tags: ["Messages"],
   summary: "The contact's messages, newest first",
-  middleware: [memberOnly] as const,
+  ...memberAccess,
   request: { params: contactParams, query: z.object({ limit: cursorQuery.limit }) },
-  responses: { 200: jsonContent(z.array(MessageSchema), "Messages"), ...errorResponses },
+  responses: { 200: jsonContent(z.array(MessageSchema), "Messages") },
 });
-const sendRoute = createRoute({
+const sendRoute = apiRoute({
+  operationId: "sendMessage",
+  errors: [409],
   method: "post",
   path: "/contacts/{id}/messages",
   tags: ["Messages"],
   summary: "Send an SMS to the contact (queued; refused for do-not-contact and archived contacts)",
-  middleware: [memberOnly] as const,
+  ...memberAccess,
   request: { params: contactParams, body: jsonBody(SendInput) },
-  responses: { 202: jsonContent(MessageSchema, "Queued"), ...errorResponses },
+  responses: { 202: jsonContent(MessageSchema, "Queued") },
 });
-const feedRoute = createRoute({
+const feedRoute = apiRoute({
+  operationId: "listContactFeed",
   method: "get",
   path: "/contacts/{id}/feed",
   tags: ["Messages"],
   summary: "Calls and messages in one timeline, newest first, cursor-paginated",
-  middleware: [memberOnly] as const,
+  ...memberAccess,
   request: { params: contactParams, query: z.object({ kind: z.enum(["all", "calls", "messages"]).default("all"), ...cursorQuery }) },
-  responses: { 200: jsonContent(z.object({ items: z.array(FeedItem), next_cursor: z.string().nullable() }), "A page of the feed"), ...errorResponses },
+  responses: { 200: jsonContent(z.object({ items: z.array(FeedItem), next_cursor: z.string().nullable() }), "A page of the feed") },
 });
-const suggestionsRoute = createRoute({
+const suggestionsRoute = apiRoute({
+  operationId: "suggestReplies",
+  errors: [409, 502, 503],
   method: "post",
   path: "/messages/{id}/suggestions",
   tags: ["Messages"],
   summary: "Up to three AI reply suggestions for an inbound message",
-  middleware: [memberOnly] as const,
+  ...memberAccess,
   request: { params: z.object({ id: IdParam("id") }) },
   responses: {
     200: jsonContent(z.object({ configured: z.boolean(), suggestions: z.array(z.string()) }), "Suggestions (empty when AI is not configured)"),
-    ...errorResponses,
   },
 });
-const memoryRoute = createRoute({
+const memoryRoute = apiRoute({
+  operationId: "getContactMemory",
   method: "get",
   path: "/contacts/{id}/memory",
   tags: ["Messages"],
   summary: "The AI-synthesized memory of the contact, if any",
-  middleware: [memberOnly] as const,
+  ...memberAccess,
   request: { params: contactParams },
   responses: {
     200: jsonContent(
       z.object({ content: z.string(), sources: z.array(z.string()), model: z.string().nullable(), updated_at: z.string() }).nullable(),
       "The memory, or null",
     ),
-    ...errorResponses,
   },
 });
 
-const mediaRoute = createRoute({
+const mediaRoute = apiRoute({
+  operationId: "getMessageMedia",
   method: "get",
   path: "/messages/{id}/media/{position}",
   tags: ["Messages"],
   summary: "One media item of a message: this API's copy, or a redirect to the provider's URL until it is copied",
-  middleware: [memberOnly] as const,
+  ...memberAccess,
   request: { params: z.object({ id: IdParam("id"), position: z.coerce.number().int().min(0).max(9).openapi({ param: { name: "position", in: "path" } }) }) },
   responses: {
     200: { content: { "application/octet-stream": { schema: z.any() } }, description: "The media" },
     302: { description: "Not copied yet: the provider's URL" },
-    ...errorResponses,
   },
 });
 

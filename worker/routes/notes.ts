@@ -1,52 +1,55 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { actorOf, memberOnly } from "../auth/guard";
-import { IdParam, createRouter, errorResponses, jsonBody, jsonContent, noContent } from "../http/openapi";
+import { z } from "@hono/zod-openapi";
+import { actorOf, memberAccess } from "../auth/guard";
+import { IdParam, apiRoute, createRouter, jsonBody, jsonContent, noContent } from "../http/openapi";
 import { NoteCreate, NoteSchema, NotesQuery, noteText } from "../schemas/notes";
 
 const contactParams = z.object({ id: IdParam("id") });
 const noteParams = z.object({ id: IdParam("id") });
 
-const listRoute = createRoute({
+const listRoute = apiRoute({
+  operationId: "listContactNotes",
   method: "get",
   path: "/contacts/{id}/notes",
   tags: ["Notes"],
   summary: "The contact's notes, searchable and filterable by area",
-  middleware: [memberOnly] as const,
+  ...memberAccess,
   request: { params: contactParams, query: NotesQuery },
   responses: {
     200: jsonContent(
       z.object({ notes: z.array(NoteSchema), total_count: z.number().int(), page: z.number().int(), page_size: z.number().int() }),
       "Notes",
     ),
-    ...errorResponses,
   },
 });
-const createNoteRoute = createRoute({
+const createNoteRoute = apiRoute({
+  operationId: "createNote",
   method: "post",
   path: "/contacts/{id}/notes",
   tags: ["Notes"],
   summary: "Add a note to the contact",
-  middleware: [memberOnly] as const,
+  ...memberAccess,
   request: { params: contactParams, body: jsonBody(NoteCreate) },
-  responses: { 201: jsonContent(NoteSchema, "The note"), ...errorResponses },
+  responses: { 201: jsonContent(NoteSchema, "The note") },
 });
-const updateRoute = createRoute({
+const updateRoute = apiRoute({
+  operationId: "updateNote",
   method: "put",
   path: "/notes/{id}",
   tags: ["Notes"],
   summary: "Edit a note (its author or an admin)",
-  middleware: [memberOnly] as const,
+  ...memberAccess,
   request: { params: noteParams, body: jsonBody(z.object({ body: noteText })) },
-  responses: { 200: jsonContent(NoteSchema, "The note"), ...errorResponses },
+  responses: { 200: jsonContent(NoteSchema, "The note") },
 });
-const deleteRoute = createRoute({
+const deleteRoute = apiRoute({
+  operationId: "deleteNote",
   method: "delete",
   path: "/notes/{id}",
   tags: ["Notes"],
   summary: "Delete a note (its author or an admin)",
-  middleware: [memberOnly] as const,
+  ...memberAccess,
   request: { params: noteParams },
-  responses: { ...noContent, ...errorResponses },
+  responses: { ...noContent },
 });
 
 export const notesRoutes = createRouter()

@@ -1,7 +1,7 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { adminOnly, memberOnly, sessionOf } from "../auth/guard";
+import { z } from "@hono/zod-openapi";
+import { adminAccess, memberAccess, sessionOf } from "../auth/guard";
 import { isRegion } from "../lib/phone";
-import { createRouter, errorResponses, jsonBody, jsonContent } from "../http/openapi";
+import { apiRoute, createRouter, jsonBody, jsonContent } from "../http/openapi";
 
 const SettingsSchema = z
   .object({
@@ -23,30 +23,33 @@ const MeSchema = z
   })
   .openapi("Me");
 
-const meRoute = createRoute({
+const meRoute = apiRoute({
+  operationId: "getMe",
   method: "get",
   path: "/me",
   tags: ["Organization"],
   summary: "The signed-in user, their active organization and role",
-  middleware: [memberOnly] as const,
-  responses: { 200: jsonContent(MeSchema, "Who is signed in"), ...errorResponses },
+  ...memberAccess,
+  responses: { 200: jsonContent(MeSchema, "Who is signed in") },
 });
-const getSettingsRoute = createRoute({
+const getSettingsRoute = apiRoute({
+  operationId: "getSettings",
   method: "get",
   path: "/settings",
   tags: ["Organization"],
   summary: "Organization settings",
-  middleware: [memberOnly] as const,
-  responses: { 200: jsonContent(SettingsSchema, "Settings"), ...errorResponses },
+  ...memberAccess,
+  responses: { 200: jsonContent(SettingsSchema, "Settings") },
 });
-const putSettingsRoute = createRoute({
+const putSettingsRoute = apiRoute({
+  operationId: "updateSettings",
   method: "put",
   path: "/settings",
   tags: ["Organization"],
   summary: "Change organization settings (admin)",
-  middleware: [adminOnly] as const,
+  ...adminAccess,
   request: { body: jsonBody(SettingsSchema) },
-  responses: { 200: jsonContent(SettingsSchema, "Settings"), ...errorResponses },
+  responses: { 200: jsonContent(SettingsSchema, "Settings") },
 });
 
 export const organizationRoutes = createRouter()

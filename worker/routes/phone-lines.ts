@@ -1,37 +1,41 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { adminOnly, memberOnly } from "../auth/guard";
+import { z } from "@hono/zod-openapi";
+import { adminAccess, memberAccess } from "../auth/guard";
 import { oneLine } from "../lib/text";
-import { IdParam, createRouter, errorResponses, jsonBody, jsonContent, noContent } from "../http/openapi";
+import { IdParam, apiRoute, createRouter, jsonBody, jsonContent, noContent } from "../http/openapi";
 
 const PhoneLineSchema = z
   .object({ id: z.string(), name: z.string(), phone_number: z.string(), formatted: z.string() })
   .openapi("PhoneLine");
 
-const listRoute = createRoute({
+const listRoute = apiRoute({
+  operationId: "listPhoneLines",
   method: "get",
   path: "/phone-lines",
   tags: ["Organization"],
   summary: "The organization's own phone lines (which take calls and send messages)",
-  middleware: [memberOnly] as const,
-  responses: { 200: jsonContent(z.array(PhoneLineSchema), "Lines"), ...errorResponses },
+  ...memberAccess,
+  responses: { 200: jsonContent(z.array(PhoneLineSchema), "Lines") },
 });
-const createLineRoute = createRoute({
+const createLineRoute = apiRoute({
+  operationId: "addPhoneLine",
+  errors: [409],
   method: "post",
   path: "/phone-lines",
   tags: ["Organization"],
   summary: "Add a phone line (admin)",
-  middleware: [adminOnly] as const,
+  ...adminAccess,
   request: { body: jsonBody(z.object({ name: oneLine().trim().min(1).max(100), phone_number: oneLine().max(40) })) },
-  responses: { 201: jsonContent(PhoneLineSchema, "The line"), ...errorResponses },
+  responses: { 201: jsonContent(PhoneLineSchema, "The line") },
 });
-const deleteRoute = createRoute({
+const deleteRoute = apiRoute({
+  operationId: "deletePhoneLine",
   method: "delete",
   path: "/phone-lines/{id}",
   tags: ["Organization"],
   summary: "Remove a phone line (admin)",
-  middleware: [adminOnly] as const,
+  ...adminAccess,
   request: { params: z.object({ id: IdParam("id") }) },
-  responses: { ...noContent, ...errorResponses },
+  responses: { ...noContent },
 });
 
 export const phoneLinesRoutes = createRouter()

@@ -1,39 +1,46 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { memberOnly } from "../auth/guard";
-import { IdParam, createRouter, errorResponses, jsonBody, jsonContent, noContent } from "../http/openapi";
+import { z } from "@hono/zod-openapi";
+import { memberAccess } from "../auth/guard";
+import { IdParam, PhoneConflictSchema, apiRoute, createRouter, jsonBody, jsonContent, noContent } from "../http/openapi";
 import { PhoneInput, PhoneSchema, PhoneUpdate } from "../schemas/contacts";
 
 const contactParams = z.object({ contact_id: IdParam("contact_id") });
 const phoneParams = z.object({ contact_id: IdParam("contact_id"), phone_id: IdParam("phone_id") });
 
-const addRoute = createRoute({
+const addRoute = apiRoute({
+  operationId: "addContactPhone",
+  errors: [409],
+  conflict: PhoneConflictSchema,
   method: "post",
   path: "/contacts/{contact_id}/phones",
   tags: ["Phones"],
   summary: "Add a phone number (normalized to E.164 with the organization's region)",
-  middleware: [memberOnly] as const,
+  ...memberAccess,
   request: { params: contactParams, body: jsonBody(PhoneInput) },
-  responses: { 201: jsonContent(PhoneSchema, "The phone"), ...errorResponses },
+  responses: { 201: jsonContent(PhoneSchema, "The phone") },
 });
 
-const updateRoute = createRoute({
+const updateRoute = apiRoute({
+  operationId: "updateContactPhone",
+  errors: [409],
+  conflict: PhoneConflictSchema,
   method: "put",
   path: "/contacts/{contact_id}/phones/{phone_id}",
   tags: ["Phones"],
   summary: "Update a phone number",
-  middleware: [memberOnly] as const,
+  ...memberAccess,
   request: { params: phoneParams, body: jsonBody(PhoneUpdate) },
-  responses: { 200: jsonContent(PhoneSchema, "The phone"), ...errorResponses },
+  responses: { 200: jsonContent(PhoneSchema, "The phone") },
 });
 
-const deleteRoute = createRoute({
+const deleteRoute = apiRoute({
+  operationId: "deleteContactPhone",
   method: "delete",
   path: "/contacts/{contact_id}/phones/{phone_id}",
   tags: ["Phones"],
   summary: "Remove a phone number",
-  middleware: [memberOnly] as const,
+  ...memberAccess,
   request: { params: phoneParams },
-  responses: { ...noContent, ...errorResponses },
+  responses: { ...noContent },
 });
 
 export const phonesRoutes = createRouter()

@@ -1,7 +1,7 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { adminOnly, memberOnly } from "../auth/guard";
+import { z } from "@hono/zod-openapi";
+import { adminAccess, memberAccess } from "../auth/guard";
 import { CONTROL } from "../lib/text";
-import { IdParam, createRouter, errorResponses, jsonBody, jsonContent, noContent } from "../http/openapi";
+import { IdParam, apiRoute, createRouter, jsonBody, jsonContent, noContent } from "../http/openapi";
 import { TagSchema } from "../schemas/contacts";
 
 const TagInput = z
@@ -17,58 +17,66 @@ const TagInput = z
 const idParams = z.object({ id: IdParam("id") });
 const taggingParams = z.object({ id: IdParam("id"), tag_id: IdParam("tag_id") });
 
-const listRoute = createRoute({
+const listRoute = apiRoute({
+  operationId: "listTags",
   method: "get",
   path: "/tags",
   tags: ["Tags"],
   summary: "The organization's tags, by name",
-  middleware: [memberOnly] as const,
-  responses: { 200: jsonContent(z.array(TagSchema), "Tags"), ...errorResponses },
+  ...memberAccess,
+  responses: { 200: jsonContent(z.array(TagSchema), "Tags") },
 });
-const createTagRoute = createRoute({
+const createTagRoute = apiRoute({
+  operationId: "createTag",
+  errors: [409],
   method: "post",
   path: "/tags",
   tags: ["Tags"],
   summary: "Create a tag (names are unique per organization, case-insensitively)",
-  middleware: [memberOnly] as const,
+  ...memberAccess,
   request: { body: jsonBody(TagInput) },
-  responses: { 201: jsonContent(TagSchema, "The tag"), ...errorResponses },
+  responses: { 201: jsonContent(TagSchema, "The tag") },
 });
-const updateRoute = createRoute({
+const updateRoute = apiRoute({
+  operationId: "updateTag",
+  errors: [409],
   method: "put",
   path: "/tags/{id}",
   tags: ["Tags"],
   summary: "Rename or recolor a tag (admin: it changes every contact that carries it)",
-  middleware: [adminOnly] as const,
+  ...adminAccess,
   request: { params: idParams, body: jsonBody(TagInput.partial()) },
-  responses: { 200: jsonContent(TagSchema, "The tag"), ...errorResponses },
+  responses: { 200: jsonContent(TagSchema, "The tag") },
 });
-const deleteRoute = createRoute({
+const deleteRoute = apiRoute({
+  operationId: "deleteTag",
   method: "delete",
   path: "/tags/{id}",
   tags: ["Tags"],
   summary: "Delete a tag (admin: it is removed from every contact)",
-  middleware: [adminOnly] as const,
+  ...adminAccess,
   request: { params: idParams },
-  responses: { ...noContent, ...errorResponses },
+  responses: { ...noContent },
 });
-const tagContactRoute = createRoute({
+const tagContactRoute = apiRoute({
+  operationId: "tagContact",
   method: "post",
   path: "/contacts/{id}/tags/{tag_id}",
   tags: ["Tags"],
   summary: "Tag a contact (idempotent)",
-  middleware: [memberOnly] as const,
+  ...memberAccess,
   request: { params: taggingParams },
-  responses: { ...noContent, ...errorResponses },
+  responses: { ...noContent },
 });
-const untagContactRoute = createRoute({
+const untagContactRoute = apiRoute({
+  operationId: "untagContact",
   method: "delete",
   path: "/contacts/{id}/tags/{tag_id}",
   tags: ["Tags"],
   summary: "Remove a tag from a contact (idempotent)",
-  middleware: [memberOnly] as const,
+  ...memberAccess,
   request: { params: taggingParams },
-  responses: { ...noContent, ...errorResponses },
+  responses: { ...noContent },
 });
 
 export const tagsRoutes = createRouter()

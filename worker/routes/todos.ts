@@ -1,34 +1,37 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { memberOnly } from "../auth/guard";
-import { IdParam, createRouter, errorResponses, jsonBody, jsonContent } from "../http/openapi";
+import { z } from "@hono/zod-openapi";
+import { memberAccess } from "../auth/guard";
+import { IdParam, apiRoute, createRouter, jsonBody, jsonContent } from "../http/openapi";
 import { TodoInput, TodoSchema } from "../schemas/todos";
 
-const listRoute = createRoute({
+const listRoute = apiRoute({
+  operationId: "listContactTodos",
   method: "get",
   path: "/contacts/{id}/todos",
   tags: ["Todos"],
   summary: "Todos linked to the contact and its calls, newest first",
-  middleware: [memberOnly] as const,
+  ...memberAccess,
   request: { params: z.object({ id: IdParam("id") }) },
-  responses: { 200: jsonContent(z.array(TodoSchema), "Todos"), ...errorResponses },
+  responses: { 200: jsonContent(z.array(TodoSchema), "Todos") },
 });
-const createTodoRoute = createRoute({
+const createTodoRoute = apiRoute({
+  operationId: "createTodo",
   method: "post",
   path: "/contacts/{id}/todos",
   tags: ["Todos"],
   summary: "Add a todo for the contact (optionally linked to one of its calls)",
-  middleware: [memberOnly] as const,
+  ...memberAccess,
   request: { params: z.object({ id: IdParam("id") }), body: jsonBody(TodoInput) },
-  responses: { 201: jsonContent(TodoSchema, "The todo"), ...errorResponses },
+  responses: { 201: jsonContent(TodoSchema, "The todo") },
 });
-const updateRoute = createRoute({
+const updateRoute = apiRoute({
+  operationId: "setTodoStatus",
   method: "put",
   path: "/todos/{id}",
   tags: ["Todos"],
   summary: "Mark a todo done or reopen it",
-  middleware: [memberOnly] as const,
+  ...memberAccess,
   request: { params: z.object({ id: IdParam("id") }), body: jsonBody(z.object({ status: z.enum(["open", "done"]) })) },
-  responses: { 200: jsonContent(TodoSchema, "The todo"), ...errorResponses },
+  responses: { 200: jsonContent(TodoSchema, "The todo") },
 });
 
 export const todosRoutes = createRouter()

@@ -61,8 +61,8 @@ export const FeedItem = z
     kind: z.enum(["call", "message"]),
     id: z.string(),
     at: z.string(),
-    call: CallDetails.nullable(),
-    message: MessageSchema.nullable(),
+    call: z.union([CallDetails, z.null()]),
+    message: z.union([MessageSchema, z.null()]),
   })
   .openapi("FeedItem");
 
