@@ -93,6 +93,37 @@ describe("organization stores", () => {
   });
 });
 
+describe("long histories", () => {
+  it("a contact with more calls and messages than SQLite's 100 bound parameters lists them all", async () => {
+    const org = await createOrg();
+    const key = await createApiKey(org);
+    const first = await call("POST", "/api/calls", { bearer: key, body: { caller_phone: "+14155550500" } });
+    const contactId = first.body.contact_id as string;
+    const rows: [string, ...unknown[]][] = [];
+    for (let i = 0; i < 130; i++) {
+      const at = new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString();
+      const callId = crypto.randomUUID();
+      rows.push(["INSERT INTO calls (id, contact_id, direction, started_at, created_at, updated_at) VALUES (?, ?, 'inbound', ?, ?, ?)", callId, contactId, at, at, at]);
+      rows.push(["INSERT INTO call_analyses (id, call_id, analyzer, results, created_at) VALUES (?, ?, 'intent', '{}', ?)", crypto.randomUUID(), callId, at]);
+    }
+    for (let i = 0; i < 120; i++) {
+      const at = new Date(Date.UTC(2026, 1, 1) + i * 60_000).toISOString();
+      rows.push(["INSERT INTO messages (id, contact_id, direction, from_phone, to_phone, body, media_urls, status, created_at, updated_at) VALUES (?, ?, 'inbound', '+14155550500', '+12125550100', 'Hi', '[]', 'received', ?, ?)", crypto.randomUUID(), contactId, at, at]);
+    }
+    await storeExec(org.id, rows);
+    const calls = await call("GET", `/api/contacts/${contactId}/calls`, { cookie: org.owner.cookie });
+    expect(calls.status).toBe(200);
+    expect(calls.body).toHaveLength(131);
+    expect(calls.body.filter((c: { analyses: unknown[] }) => c.analyses.length === 1)).toHaveLength(130);
+    const feed = await call("GET", `/api/contacts/${contactId}/feed?limit=100`, { cookie: org.owner.cookie });
+    expect(feed.body.items).toHaveLength(100);
+    // The call recorded now comes first, then the February messages (newer than January's calls).
+    expect(feed.body.items.filter((i: { message: unknown }) => i.message !== null)).toHaveLength(99);
+    const messages = await call("GET", `/api/contacts/${contactId}/messages?limit=100`, { cookie: org.owner.cookie });
+    expect(messages.body).toHaveLength(100);
+  });
+});
+
 describe("transcripts and media in R2", () => {
   it("a transcription round-trips through R2, and replaced or deleted ones leave it", async () => {
     const org = await createOrg();

@@ -1,10 +1,10 @@
-import { asc, desc, eq, inArray, sql } from "drizzle-orm";
+import { asc, desc, eq, sql } from "drizzle-orm";
 import { newId, nowIso } from "../lib/ids";
 import { type ParsedPhone, formatPhone } from "../lib/phone";
 import { notFound } from "../lib/problem";
 import type { CallInputT, StoredCallDetails } from "../schemas/calls";
 import { assertContact } from "./contacts";
-import type { StoreContext } from "./context";
+import { type StoreContext, inIds } from "./context";
 import { callAnalyses, calls, phoneLines } from "./schema";
 
 export type Resolution =
@@ -142,13 +142,13 @@ export function loadCallDetails(s: StoreContext, filter: { contactId: string } |
     .select({ call: calls, lineName: phoneLines.name, lineNumber: phoneLines.phoneNumber })
     .from(calls)
     .leftJoin(phoneLines, eq(phoneLines.id, calls.phoneLineId))
-    .where("ids" in filter ? inArray(calls.id, filter.ids) : eq(calls.contactId, filter.contactId))
+    .where("ids" in filter ? inIds(calls.id, filter.ids) : eq(calls.contactId, filter.contactId))
     .orderBy(desc(calls.startedAt), desc(calls.id))
     .limit(200)
     .all();
   const callIds = rows.map((r) => r.call.id);
   const analyses = callIds.length
-    ? s.db.select().from(callAnalyses).where(inArray(callAnalyses.callId, callIds)).orderBy(asc(callAnalyses.analyzer), desc(callAnalyses.createdAt)).all()
+    ? s.db.select().from(callAnalyses).where(inIds(callAnalyses.callId, callIds)).orderBy(asc(callAnalyses.analyzer), desc(callAnalyses.createdAt)).all()
     : [];
   const region = s.defaultRegion();
   return rows.map(({ call, lineName, lineNumber }) => {

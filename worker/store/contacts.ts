@@ -1,10 +1,10 @@
-import { asc, eq, inArray, sql } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
 import { newId, nowIso } from "../lib/ids";
 import { formatPhone } from "../lib/phone";
 import { Problem, notFound } from "../lib/problem";
 import type { Contact, ContactCreateInput, ContactUpdateInput, ListQuery } from "../schemas/contacts";
 import { parsePhoneInput, phoneConflict } from "./numbers";
-import type { StoreContext, StoreDb } from "./context";
+import { type StoreContext, type StoreDb, inIds } from "./context";
 import { contactAddresses, contactEmails, contactPhones, contacts, contactTags, contactUser, members, tags } from "./schema";
 import { runList } from "./search";
 
@@ -76,25 +76,25 @@ function groupBy<T>(rows: T[], key: (row: T) => string): Map<string, T[]> {
  */
 export function contactQueries(db: StoreDb, ids: string[]) {
   return {
-    rows: db.select().from(contacts).where(inArray(contacts.id, ids)),
-    phones: db.select().from(contactPhones).where(inArray(contactPhones.contactId, ids)).orderBy(asc(contactPhones.createdAt), asc(contactPhones.id)),
-    emails: db.select().from(contactEmails).where(inArray(contactEmails.contactId, ids)).orderBy(asc(contactEmails.createdAt), asc(contactEmails.id)),
+    rows: db.select().from(contacts).where(inIds(contacts.id, ids)),
+    phones: db.select().from(contactPhones).where(inIds(contactPhones.contactId, ids)).orderBy(asc(contactPhones.createdAt), asc(contactPhones.id)),
+    emails: db.select().from(contactEmails).where(inIds(contactEmails.contactId, ids)).orderBy(asc(contactEmails.createdAt), asc(contactEmails.id)),
     addresses: db
       .select()
       .from(contactAddresses)
-      .where(inArray(contactAddresses.contactId, ids))
+      .where(inIds(contactAddresses.contactId, ids))
       .orderBy(asc(contactAddresses.createdAt), asc(contactAddresses.id)),
     tags: db
       .select({ contactId: contactTags.contactId, id: tags.id, name: tags.name, color: tags.color })
       .from(contactTags)
       .innerJoin(tags, eq(tags.id, contactTags.tagId))
-      .where(inArray(contactTags.contactId, ids))
+      .where(inIds(contactTags.contactId, ids))
       .orderBy(asc(tags.nameNormalized)),
     assigned: db
       .select({ contactId: contactUser.contactId, memberId: contactUser.memberId, userId: members.userId, name: members.name })
       .from(contactUser)
       .innerJoin(members, eq(members.id, contactUser.memberId))
-      .where(inArray(contactUser.contactId, ids))
+      .where(inIds(contactUser.contactId, ids))
       .orderBy(asc(members.name)),
   };
 }
@@ -216,7 +216,7 @@ export function createContact(s: StoreContext, body: ContactCreateInput): Contac
   );
   if (body.tag_ids.length > 0) {
     s.run(sql`INSERT INTO contact_tags (contact_id, tag_id, created_at)
-      SELECT ${id}, t.id, ${now} FROM tags t WHERE t.id IN (${sql.join(body.tag_ids.map((t) => sql`${t}`), sql`, `)})`);
+      SELECT ${id}, t.id, ${now} FROM tags t WHERE ${inIds(sql`t.id`, body.tag_ids)}`);
   }
   return loadContact(s, id);
 }

@@ -1,4 +1,4 @@
-import type { SQL } from "drizzle-orm";
+import { type SQL, type SQLWrapper, sql } from "drizzle-orm";
 import type { DrizzleSqliteDODatabase } from "drizzle-orm/durable-sqlite";
 import { SQLiteSyncDialect } from "drizzle-orm/sqlite-core";
 import { type PhoneParse, parsePhone } from "../lib/phone";
@@ -8,6 +8,12 @@ import type * as schema from "./schema";
 export type StoreDb = DrizzleSqliteDODatabase<typeof schema>;
 
 const dialect = new SQLiteSyncDialect();
+
+/**
+ * `column IN (ids)` for any number of ids, as ONE bound parameter: SQLite in a Durable Object
+ * (like D1) takes at most 100 bound parameters a statement.
+ */
+export const inIds = (column: SQLWrapper, ids: readonly string[]) => sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`;
 // Caller ids as sent -> their parse with the current region (libphonenumber was a measurable
 // share of a resolve's CPU; the same caller id is parsed once).
 const PARSED_MAX = 10_000;

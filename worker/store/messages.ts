@@ -1,11 +1,11 @@
-import { and, asc, desc, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
+import { and, asc, desc, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import { keysetPage, pageOf } from "../lib/cursor";
 import { newId, nowIso } from "../lib/ids";
 import { Problem, notFound } from "../lib/problem";
 import type { InboundInputT, Message, SendInputT, StoredFeedItem } from "../schemas/messages";
 import { lineId, loadCallDetails, resolveCaller, touchContact } from "./calls";
 import { assertContact } from "./contacts";
-import type { StoreContext } from "./context";
+import { type StoreContext, inIds } from "./context";
 import { type Actor, touchMember } from "./members";
 import { calls, contactMemory, contactPhones, contacts, members, messageMedia, messages, phoneLines } from "./schema";
 
@@ -18,12 +18,12 @@ export function loadMessages(s: StoreContext, filter: { ids: string[] } | { cont
     .select({ m: messages, senderName: members.name })
     .from(messages)
     .leftJoin(members, eq(members.userId, messages.sentByUserId))
-    .where("ids" in filter ? inArray(messages.id, filter.ids) : eq(messages.contactId, filter.contactId))
+    .where("ids" in filter ? inIds(messages.id, filter.ids) : eq(messages.contactId, filter.contactId))
     .orderBy(desc(messages.createdAt), desc(messages.id))
     .limit("ids" in filter ? filter.ids.length : filter.limit)
     .all();
   const media = rows.length
-    ? s.db.select().from(messageMedia).where(inArray(messageMedia.messageId, rows.map((r) => r.m.id))).orderBy(asc(messageMedia.messageId), asc(messageMedia.position)).all()
+    ? s.db.select().from(messageMedia).where(inIds(messageMedia.messageId, rows.map((r) => r.m.id))).orderBy(asc(messageMedia.messageId), asc(messageMedia.position)).all()
     : [];
   const mediaBy = new Map<string, (typeof media)[number][]>();
   for (const item of media) mediaBy.set(item.messageId, [...(mediaBy.get(item.messageId) ?? []), item]);
