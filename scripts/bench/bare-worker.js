@@ -1,54 +1,103 @@
-// The resolve benchmark's baselines, in a bare Worker (no authentication, no router, no region
-// lookup): POST does ONE call of the app's resolveInD1 (worker/contacts/resolve.ts), i.e. one
-// atomic D1 batch of the same conditional-insert SQL that POST /api/contacts/resolve ends in for
-// a new number, without a Durable Object; GET /do-ping makes one call to an empty Durable Object
-// method, the cost every resolve that reaches the PhoneDirectory pays on top. Bundled with
-// `wrangler deploy --dry-run` against a generated config that binds the bench's D1 database
-// (see scripts/bench/resolve.ts). Plain JavaScript: the scripts' typecheck (types: node) has no
-// Workers runtime types, which the imported worker modules need.
+// The bench's bare baseline Worker: no Hono app, no authentication. Bundled with
+// `wrangler deploy --dry-run` against a generated config (scripts/bench/resolve.ts) and run next
+// to the app's Worker with its own --persist-to. Plain JavaScript: the scripts' typecheck
+// (types: node) has no Workers runtime types.
+//
+//   GET /do-ping                one call to an empty method of an empty SQLite Durable Object:
+//                               the least any request that reaches a store pays (the reference
+//                               row of the resolve and tenants sections);
+//   GET /copy-id?name=N         the id of StoreCopy N, so the bench can put a copy of a store's
+//                               file where local Durable Objects keep that object's SQLite,
+//                               before the object first runs;
+//   POST /copy/N/resolve        the store's own resolveCaller in StoreCopy N ({"phone"});
+//   GET /copy/N/list/ROUTE?...  the store's own listContacts / listAssignments in StoreCopy N,
+//                               the query parsed by the app's own zod schemas (ROUTE = list or
+//                               assignments): the same store code as the app's routes, minus
+//                               the app's HTTP layers (router, middleware, auth, RPC answer wrapping);
+//   POST /copy/N/explain        EXPLAIN QUERY PLAN and rows read by workerd's SQLite ({"statements"});
+//   any other GET               this Worker's own no-op.
 import { DurableObject } from "cloudflare:workers";
-import { resolveInD1 } from "../../worker/contacts/resolve";
-import { createDb } from "../../worker/db/client";
+import { drizzle } from "drizzle-orm/durable-sqlite";
+import { AssignmentQuery } from "../../worker/schemas/assignments";
+import { ContactListQuery } from "../../worker/schemas/contacts";
+import { listAssignments } from "../../worker/store/assignments";
+import { resolveCaller } from "../../worker/store/calls";
+import { listContacts } from "../../worker/store/contacts";
+import { StoreContext } from "../../worker/store/context";
+import * as schema from "../../worker/store/schema";
 
-/**
- * GET /do-ping measures the cost of one call into a Durable Object (an empty method); POST
- * /via-do the least any design that resolves new numbers in a Durable Object can cost: one DO
- * call whose method runs the same one D1 batch.
- */
-export class Pinger extends DurableObject {
-  async ping() {
+/** Nothing in it: what one Durable Object call costs. */
+export class EmptyObject extends DurableObject {
+  ping() {
     return 1;
-  }
-
-  /** @param {string} organizationId @param {{ e164: string, digits: string, nationalDigits: string }} parsed */
-  async resolve(organizationId, parsed) {
-    return resolveInD1(createDb(this.env.DB), organizationId, parsed, "inbound_call");
   }
 }
 
+/**
+ * Whatever store file the bench copied to this object's path (already migrated), run with the
+ * store's own modules, each call one transactionSync as the OrgStore's are.
+ */
+export class StoreCopy extends DurableObject {
+  /** @param {DurableObjectState} ctx @param {unknown} env */
+  constructor(ctx, env) {
+    super(ctx, env);
+    this.s = new StoreContext(drizzle(ctx.storage, { schema }), ctx.storage.sql, ctx.id.name ?? "copy", () => {});
+  }
+
+  /** @param {string} phone */
+  resolve(phone) {
+    return this.ctx.storage.transactionSync(() => {
+      const r = resolveCaller(this.s, phone, "inbound_call");
+      return { contact_id: r.contactId, created: r.created };
+    });
+  }
+
+  /** @param {"list" | "assignments"} route @param {any} query */
+  list(route, query) {
+    return this.ctx.storage.transactionSync(() => (route === "assignments" ? listAssignments(this.s, query) : listContacts(this.s, query)));
+  }
+
+  /** @param {string[]} statements */
+  explain(statements) {
+    const sql = this.ctx.storage.sql;
+    return statements.map((text) => {
+      const plan = sql.exec(`EXPLAIN QUERY PLAN ${text}`).toArray();
+      const cursor = sql.exec(text);
+      const rows = cursor.toArray().length;
+      return { plan, rows, rowsRead: cursor.rowsRead };
+    });
+  }
+}
+
+// idFromName hashes the name: the app keeps its ids per isolate too (worker/store/client.ts).
+const ids = new Map();
+/** @param {any} ns @param {string} name */
+const idOf = (ns, name) => {
+  let id = ids.get(name);
+  if (!id) ids.set(name, (id = ns.idFromName(name)));
+  return id;
+};
+
 export default {
   /**
-   * POST {"phone": "+12127001234"} (an E.164 NANP number) -> {"contact_id", "created"}.
-   * POST /via-do, the same body -> the same answer, the batch run inside the Pinger object.
-   * GET /do-ping -> {"ok": 1} from an empty Durable Object method.
-   * Any other GET -> {"ok": true} (this Worker's own no-op).
    * @param {Request} request
-   * @param {{ DB: unknown, ORGANIZATION_ID: string, PINGER: any }} env
+   * @param {{ EMPTY: any, COPY: any }} env
    */
   async fetch(request, env) {
     const url = new URL(request.url);
-    if (request.method === "GET" && url.pathname === "/do-ping") {
-      const ok = await env.PINGER.get(env.PINGER.idFromName("bench")).ping();
-      return Response.json({ ok });
+    if (url.pathname === "/do-ping") return Response.json({ ok: await env.EMPTY.get(idOf(env.EMPTY, "bench")).ping() });
+    if (url.pathname === "/copy-id") return Response.json({ id: env.COPY.idFromName(url.searchParams.get("name")).toString() });
+    const m = /^\/copy\/([^/]+)\/(resolve|explain|list\/(list|assignments))$/.exec(url.pathname);
+    if (m) {
+      const copy = env.COPY.get(idOf(env.COPY, decodeURIComponent(m[1])));
+      if (m[2] === "resolve") return Response.json(await copy.resolve((await request.json()).phone));
+      if (m[2] === "explain") return Response.json(await copy.explain((await request.json()).statements));
+      const route = m[3];
+      const params = Object.fromEntries(url.searchParams);
+      const query = (route === "assignments" ? AssignmentQuery : ContactListQuery).parse(params);
+      const { rows_read, ...page } = await copy.list(route, query);
+      return Response.json(page, { headers: { "x-rows-read": String(rows_read) } });
     }
-    if (request.method !== "POST") return Response.json({ ok: true });
-    const { phone } = await request.json();
-    const digits = String(phone).replace(/\D/g, "");
-    const parsed = { e164: `+${digits}`, digits, nationalDigits: digits.slice(1) };
-    const r =
-      url.pathname === "/via-do"
-        ? await env.PINGER.get(env.PINGER.idFromName("bench")).resolve(env.ORGANIZATION_ID, parsed)
-        : await resolveInD1(createDb(env.DB), env.ORGANIZATION_ID, parsed, "inbound_call");
-    return Response.json({ contact_id: r.contactId, created: r.created });
+    return Response.json({ ok: true });
   },
 };

@@ -1,13 +1,18 @@
 /**
- * Deterministic bench data: one organization with an owner, a session for that owner, 10 tags
- * and N contacts with phones, emails and tags, emitted as SQL for the sqlite3 shell. The
- * migrations' triggers maintain the FTS index and organization_stats as rows go in.
+ * Deterministic bench data: organizations with an owner, a session for that owner, tags and N
+ * contacts with phones, emails, tags and assignments. Identity rows (organization, users,
+ * members, the owner's session, an API key) are SQL for the sqlite3 shell on the D1 file; the
+ * organization's data is a backup file (the NDJSON records GET /api/export writes) that the
+ * bench restores into the organization's store with POST /api/restore, the only way in. The
+ * store's triggers maintain its search index and counters as the rows go in.
  *
- * Besides the contacts: 19 more members (20 with the owner), ~60% of contacts assigned to one
- * or two of them with a skewed spread, and one pipeline API key whose secret the bench knows.
- * These come from their own random stream, so the contacts are the same as without them.
+ * Besides the contacts: more members (19 besides the owner by default), ~60% of contacts
+ * assigned to one or two of them with a skewed spread, and one pipeline API key whose secret the
+ * bench knows. These come from their own random stream, so the contacts are the same whatever
+ * the number of members.
  */
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import {
   AREA_CODES,
   COMPANY_KINDS,
@@ -64,6 +69,8 @@ export interface Tag {
 
 export interface BenchOrg {
   organizationId: string;
+  name: string;
+  slug: string;
   userId: string;
   memberId: string;
   sessionId: string;
@@ -120,10 +127,21 @@ function company(rng: Random): string {
   return `${rng.pick(COMPANY_WORDS)} ${rng.pick(COMPANY_KINDS)}${rng.pick(COMPANY_SUFFIXES)}`;
 }
 
-export function generate(count: number, seed: string): Dataset {
+export interface OrgShape {
+  name: string;
+  slug: string;
+  /** Members including the owner. */
+  members: number;
+}
+
+export const BIG_ORG: OrgShape = { name: "Bench Org", slug: "bench-org", members: 20 };
+
+export function generate(count: number, seed: string, shape: OrgShape = BIG_ORG): Dataset {
   const rng = new Random(seed);
   const orgCreated = DATA_NOW - SPAN - 30 * DAY;
   const org: BenchOrg = {
+    name: shape.name,
+    slug: shape.slug,
     organizationId: uuidV7(orgCreated, rng),
     userId: uuidV7(orgCreated, rng),
     memberId: uuidV7(orgCreated, rng),
@@ -200,7 +218,7 @@ export function generate(count: number, seed: string): Dataset {
   }
   // Rows go in in creation order, as they would in production (FTS rowids follow time).
   contacts.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : 1));
-  return { org, tags, contacts, ...team(seed, org, contacts, orgCreated) };
+  return { org, tags, contacts, ...team(seed, org, contacts, orgCreated, shape.members) };
 }
 
 /** Share of contacts with at least one assignee, and of those, the share with two. */
@@ -208,14 +226,17 @@ const ASSIGNED_SHARE = 0.6;
 const SECOND_ASSIGNEE_SHARE = 0.15;
 
 /**
- * 19 more members, assignments and the API key, from a separate random stream. Members get
- * assignments by a Zipf–Mandelbrot spread over a shuffled order (the busiest member ~19% of the
- * assignments, the quietest ~1.8%), so the owner is not automatically the busiest.
+ * The other members, assignments and the API key, from a separate random stream. Members get
+ * assignments by a Zipf–Mandelbrot spread over a shuffled order (with 20 members, the busiest
+ * ~19% of the assignments, the quietest ~1.8%), so the owner is not automatically the busiest.
+ * E-mail addresses carry the organization's slug (user.email is unique across D1).
  */
-function team(seed: string, org: BenchOrg, contacts: Contact[], orgCreated: number) {
+function team(seed: string, org: BenchOrg, contacts: Contact[], orgCreated: number, count: number) {
   const rng = new Random(`${seed}/team`);
-  const members: Member[] = [{ id: org.memberId, userId: org.userId, name: "Bench Owner", email: "bench@example.com", role: "owner" }];
-  for (let i = 1; i < 20; i++) {
+  const domain = org.slug === BIG_ORG.slug ? "bench.example" : `${org.slug}.bench.example`;
+  const ownerEmail = org.slug === BIG_ORG.slug ? "bench@example.com" : `owner@${domain}`;
+  const members: Member[] = [{ id: org.memberId, userId: org.userId, name: "Bench Owner", email: ownerEmail, role: "owner" }];
+  for (let i = 1; i < count; i++) {
     const joined = orgCreated + i * 7 * DAY;
     const first = FIRST_NAMES[(i * 37) % FIRST_NAMES.length] as string;
     const last = LAST_NAMES[(i * 53) % LAST_NAMES.length] as string;
@@ -223,7 +244,7 @@ function team(seed: string, org: BenchOrg, contacts: Contact[], orgCreated: numb
       id: uuidV7(joined, rng),
       userId: uuidV7(joined, rng),
       name: `${first} ${last}`,
-      email: `${slug(first)}.${slug(last)}.${i}@bench.example`,
+      email: `${slug(first)}.${slug(last)}.${i}@${domain}`,
       role: i <= 2 ? "admin" : "member",
     });
   }
@@ -252,62 +273,141 @@ export const sha256Hex = (text: string) => createHash("sha256").update(text).dig
 
 const row = (r: unknown[]) => `(${r.map(sqlLiteral).join(", ")})`;
 const values = (rows: unknown[][]) => rows.map(row).join(",\n");
+const orgCreatedMs = DATA_NOW - SPAN - 30 * DAY;
 
-/** Organization, owner, session (expiring 30 days from the real now), the other members, the API key and tags. */
-export function setupSql(data: Dataset): string {
-  const { org } = data;
-  const others = data.members.filter((m) => m.id !== org.memberId);
+/**
+ * D1's rows for the organizations (what better-auth and the API-key guard read): organization,
+ * users, members, the owner's session (expiring 30 days from the real now, active in that
+ * organization) and the pipeline API key. The stores copy the members at restore.
+ */
+export function identitySql(orgs: readonly Dataset[]): string {
   const now = Date.now();
-  const created = DATA_NOW - SPAN - 30 * DAY;
-  return `BEGIN;
-INSERT INTO organization (id, name, slug, created_at) VALUES ${row([org.organizationId, "Bench Org", "bench-org", created])};
-INSERT INTO organization_settings (organization_id, default_region, updated_at) VALUES ${row([org.organizationId, "US", iso(created)])};
-INSERT INTO user (id, name, email, email_verified, created_at, updated_at) VALUES ${row([org.userId, "Bench Owner", "bench@example.com", 1, created, created])};
-INSERT INTO member (id, organization_id, user_id, role, created_at) VALUES ${row([org.memberId, org.organizationId, org.userId, "owner", created])};
-INSERT INTO session (id, expires_at, token, created_at, updated_at, user_id, active_organization_id) VALUES ${row([org.sessionId, now + 30 * DAY, org.sessionToken, now, now, org.userId, org.organizationId])};
-INSERT INTO user (id, name, email, email_verified, created_at, updated_at) VALUES
-${values(others.map((m, i) => [m.userId, m.name, m.email, 1, created + (i + 1) * 7 * DAY, created + (i + 1) * 7 * DAY]))};
-INSERT INTO member (id, organization_id, user_id, role, created_at) VALUES
-${values(others.map((m, i) => [m.id, org.organizationId, m.userId, m.role, created + (i + 1) * 7 * DAY]))};
-INSERT INTO api_keys (id, organization_id, name, prefix, key_hash, created_by_user_id, last_used_at, created_at) VALUES ${row([data.apiKey.id, org.organizationId, "bench pipeline", data.apiKey.secret.slice(0, 10), sha256Hex(data.apiKey.secret), org.userId, null, iso(created + DAY)])};
-INSERT INTO tags (id, organization_id, name, name_normalized, color, created_at) VALUES
-${values(data.tags.map((t, i) => [t.id, org.organizationId, t.name, t.name.toLowerCase(), `#${((i * 2654435761) >>> 8).toString(16).padStart(6, "0").slice(0, 6)}`, iso(created + DAY)]))};
-COMMIT;
-`;
+  const created = orgCreatedMs;
+  const out = ["BEGIN;"];
+  for (const data of orgs) {
+    const { org } = data;
+    out.push(`INSERT INTO organization (id, name, slug, created_at) VALUES ${row([org.organizationId, org.name, org.slug, created])};`);
+    out.push(
+      `INSERT INTO user (id, name, email, email_verified, created_at, updated_at) VALUES\n${values(
+        data.members.map((m, i) => [m.userId, m.name, m.email, 1, created + i * 7 * DAY, created + i * 7 * DAY]),
+      )};`,
+    );
+    out.push(
+      `INSERT INTO member (id, organization_id, user_id, role, created_at) VALUES\n${values(
+        data.members.map((m, i) => [m.id, org.organizationId, m.userId, m.role, created + i * 7 * DAY]),
+      )};`,
+    );
+    out.push(
+      `INSERT INTO session (id, expires_at, token, created_at, updated_at, user_id, active_organization_id) VALUES ${row([org.sessionId, now + 30 * DAY, org.sessionToken, now, now, org.userId, org.organizationId])};`,
+    );
+    out.push(
+      `INSERT INTO api_keys (id, organization_id, name, prefix, key_hash, created_by_user_id, last_used_at, created_at) VALUES ${row([data.apiKey.id, org.organizationId, "bench pipeline", data.apiKey.secret.slice(0, 10), sha256Hex(data.apiKey.secret), org.userId, null, iso(created + DAY)])};`,
+    );
+  }
+  out.push("COMMIT;\n");
+  return out.join("\n");
 }
 
-/** INSERT statements for the contacts, `chunk` contacts per transaction. */
-export function* contactSql(data: Dataset, chunk = 2000): Generator<string> {
-  const orgId = data.org.organizationId;
-  for (let start = 0; start < data.contacts.length; start += chunk) {
-    const batch = data.contacts.slice(start, start + chunk);
-    const phones = batch.flatMap((c) =>
-      c.phones.map((p) => [p.id, orgId, c.id, p.e164, p.digits, p.nationalDigits, p.label, p.preferred ? 1 : 0, p.createdAt]),
-    );
-    const emails = batch.flatMap((c) =>
-      c.emails.map((e) => [e.id, orgId, c.id, e.email, e.email.toLowerCase(), e.label, e.preferred ? 1 : 0, e.createdAt]),
-    );
-    const tags = batch.flatMap((c) => c.tagIds.map((t) => [c.id, t, orgId, c.createdAt]));
-    const assigned = batch.flatMap((c) => (data.assignments.get(c.id) ?? []).map((m) => [c.id, m, orgId, c.createdAt]));
-    let text = "BEGIN;\n";
-    text += `INSERT INTO contacts (id, organization_id, first_name, last_name, company, source, status, created_at, updated_at, last_contacted_at) VALUES\n${values(
-      batch.map((c) => [c.id, orgId, c.firstName, c.lastName, c.company, c.source, "active", c.createdAt, c.createdAt, c.lastContactedAt]),
-    )};\n`;
-    if (phones.length) {
-      text += `INSERT INTO contact_phones (id, organization_id, contact_id, phone_number, digits, national_digits, label, is_preferred, created_at) VALUES\n${values(phones)};\n`;
-    }
-    if (emails.length) {
-      text += `INSERT INTO contact_emails (id, organization_id, contact_id, email, email_normalized, label, is_preferred, created_at) VALUES\n${values(emails)};\n`;
-    }
-    if (tags.length) {
-      text += `INSERT INTO contact_tags (contact_id, tag_id, organization_id, created_at) VALUES\n${values(tags)};\n`;
-    }
-    if (assigned.length) {
-      text += `INSERT INTO contact_user (contact_id, member_id, organization_id, created_at) VALUES\n${values(assigned)};\n`;
-    }
-    text += "COMMIT;\n";
-    yield text;
+/** Gives every organization's owner session another 30 days (a --reuse run may come weeks later). */
+export function renewSessionsSql(orgs: readonly Dataset[]): string {
+  const tokens = orgs.map((d) => sqlLiteral(d.org.sessionToken)).join(", ");
+  return `UPDATE session SET expires_at = ${Date.now() + 30 * DAY} WHERE token IN (${tokens});\n`;
+}
+
+type Row = Record<string, unknown>;
+
+/** The store's schema version (what an export's header names): the store migrations' journal length. */
+export function storeSchemaVersion(root: string): number {
+  const journal = JSON.parse(readFileSync(`${root}/migrations/store/meta/_journal.json`, "utf8")) as { entries: unknown[] };
+  return journal.entries.length;
+}
+
+/** Records of a backup besides the contacts (calls with their transcriptions, messages, notes, lines). */
+export interface Activity {
+  phoneLines: Row[];
+  calls: Row[];
+  messages: Row[];
+  notes: Row[];
+}
+
+/** The contact's export record: the store's column names, null columns left out. */
+function contactRecord(data: Dataset, c: Contact): Row {
+  const record: Row = {
+    type: "contact",
+    data: {
+      id: c.id,
+      first_name: c.firstName,
+      last_name: c.lastName,
+      ...(c.company !== null && { company: c.company }),
+      source: c.source,
+      status: "active",
+      created_at: c.createdAt,
+      updated_at: c.createdAt,
+      ...(c.lastContactedAt !== null && { last_contacted_at: c.lastContactedAt }),
+    },
+    phones: c.phones.map((p) => ({
+      id: p.id,
+      contact_id: c.id,
+      phone_number: p.e164,
+      digits: p.digits,
+      national_digits: p.nationalDigits,
+      label: p.label,
+      ...(p.preferred && { is_preferred: 1 }),
+      created_at: p.createdAt,
+    })),
+  };
+  // Columns with a default (is_preferred false) and empty lists are left out: a 100k-contact
+  // backup must stay under POST /api/restore's 100 MB.
+  if (c.emails.length) {
+    record.emails = c.emails.map((e) => ({
+      id: e.id,
+      contact_id: c.id,
+      email: e.email,
+      email_normalized: e.email.toLowerCase(),
+      label: e.label,
+      ...(e.preferred && { is_preferred: 1 }),
+      created_at: e.createdAt,
+    }));
   }
+  if (c.tagIds.length) record.tags = c.tagIds.map((t) => ({ contact_id: c.id, tag_id: t, created_at: c.createdAt }));
+  const assigned = data.assignments.get(c.id);
+  if (assigned) record.assignments = assigned.map((m) => ({ contact_id: c.id, member_id: m, created_at: c.createdAt }));
+  return record;
+}
+
+/**
+ * The organization's data as a backup file (GET /api/export's format): header, settings,
+ * members, tags, phone lines, contacts with their phones, emails, tags and assignments, then
+ * calls (with the transcription's text), messages and notes, and the end record with counts.
+ */
+export function* backupLines(data: Dataset, schemaVersion: number, activity?: Activity): Generator<string> {
+  const counts: Record<string, number> = {};
+  const line = (record: Row) => {
+    const type = record.type as string;
+    if (type !== "header" && type !== "end") counts[type] = (counts[type] ?? 0) + 1;
+    return `${JSON.stringify(record)}\n`;
+  };
+  yield line({
+    type: "header",
+    format: "contacts-export",
+    version: 1,
+    schema_version: schemaVersion,
+    organization_id: data.org.organizationId,
+    organization_name: data.org.name,
+    exported_at: iso(DATA_NOW),
+  });
+  yield line({ type: "settings", default_region: "US" });
+  for (const m of data.members) yield line({ type: "member", data: { id: m.id, user_id: m.userId, name: m.name, email: m.email, role: m.role, removed_at: null } });
+  for (const [i, t] of data.tags.entries()) {
+    const color = `#${((i * 2654435761) >>> 8).toString(16).padStart(6, "0").slice(0, 6)}`;
+    yield line({ type: "tag", data: { id: t.id, name: t.name, name_normalized: t.name.toLowerCase(), color, created_at: iso(orgCreatedMs + DAY) } });
+  }
+  for (const l of activity?.phoneLines ?? []) yield line({ type: "phone_line", data: l });
+  for (const c of data.contacts) yield line(contactRecord(data, c));
+  for (const r of activity?.calls ?? []) yield line(r);
+  for (const r of activity?.messages ?? []) yield line(r);
+  for (const r of activity?.notes ?? []) yield line(r);
+  yield line({ type: "end", counts });
 }
 
 /** Counts that make the query kinds and the printed description honest. */
