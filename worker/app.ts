@@ -14,6 +14,7 @@ import { activityRoutes } from "./routes/activity";
 import { apiKeysRoutes } from "./routes/api-keys";
 import { assignmentsRoutes } from "./routes/assignments";
 import { backupRoutes } from "./routes/backup";
+import { callerContextRoutes } from "./routes/caller-context";
 import { callsRoutes } from "./routes/calls";
 import { contactsRoutes } from "./routes/contacts";
 import { emailsRoutes } from "./routes/emails";
@@ -104,6 +105,7 @@ export function createApp() {
     // Before contactsRoutes: /contacts/assignments must not be taken for /contacts/{id}.
     .route("/", assignmentsRoutes)
     .route("/", callsRoutes)
+    .route("/", callerContextRoutes)
     .route("/", contactsRoutes)
     .route("/", phonesRoutes)
     .route("/", emailsRoutes)

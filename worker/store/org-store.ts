@@ -5,6 +5,7 @@ import migrations from "../../migrations/store/migrations.js";
 import { nowIso } from "../lib/ids";
 import { Problem } from "../lib/problem";
 import type { AssignmentQueryT } from "../schemas/assignments";
+import type { CallerContextInputT } from "../schemas/caller-context";
 import type { CallInputT } from "../schemas/calls";
 import type { AddressInputT, AddressUpdateT, ContactCreateInput, ContactUpdateInput, EmailInputT, EmailUpdateT, ListQuery, PhoneInputT, PhoneUpdateT } from "../schemas/contacts";
 import type { Proposal } from "../schemas/enrichment";
@@ -13,6 +14,7 @@ import type { NoteCreateT, NotesQueryT } from "../schemas/notes";
 import type { TodoInputT } from "../schemas/todos";
 import * as activity from "./activity";
 import * as assignments from "./assignments";
+import { callerContext } from "./caller-context";
 import * as calls from "./calls";
 import * as channels from "./channels";
 import * as contacts from "./contacts";
@@ -186,6 +188,7 @@ export class OrgStore extends DurableObject<Env> {
   activity(contactId: string, q: { kinds: activity.ActivityKind[]; cursor?: string; limit: number }) { return this.answer((s) => activity.activity(s, contactId, q)); }
 
   // Calls
+  callerContext(input: CallerContextInputT) { return this.answer((s) => callerContext(s, input)); }
   resolve(phone: string, source: string) { return this.answer((s) => calls.resolveCaller(s, phone, source)); }
   recordCall(body: CallInputT) { return this.answer((s) => calls.recordCall(s, body)); }
   assertCall(id: string) { return this.answer((s) => calls.assertCall(s, id)); }

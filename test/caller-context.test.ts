@@ -1,0 +1,113 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { type Org, addMember, call, countRows, createApiKey, createContact, createOrg, expectProblem, storeExec } from "./helpers";
+
+const context = (key: string, body: object) => call("POST", "/api/caller-context", { bearer: key, body });
+
+describe("caller context", () => {
+  let org: Org;
+  let key: string;
+  beforeAll(async () => {
+    org = await createOrg();
+    key = await createApiKey(org);
+    await call("POST", "/api/phone-lines", { cookie: org.owner.cookie, body: { name: "Front desk", phone_number: "+1 212 555 0100" } });
+  });
+
+  it("a returning caller comes with name, language, local time, memory, todos, last calls, tags, assignees and may-contact", async () => {
+    const maria = await addMember(org, "member", "Maria Chen");
+    const tag = (await call("POST", "/api/tags", { cookie: org.owner.cookie, body: { name: "VIP", color: "#f59e0b" } })).body;
+    const ana = await createContact(org, {
+      first_name: "Ana",
+      last_name: "Souza",
+      company: "Bluebird Bakery",
+      job_title: "Owner",
+      preferred_language: "pt-BR",
+      timezone: "America/Sao_Paulo",
+      status: "do_not_contact",
+      phones: [{ phone_number: "+1 415 555 0601" }],
+      tag_ids: [tag.id],
+    });
+    await call("POST", `/api/contacts/${ana.id}/members/${maria.memberId}`, { cookie: org.owner.cookie });
+    const past = await call("POST", "/api/calls", { bearer: key, body: { caller_phone: "+14155550601", started_at: "2026-11-20T15:00:00Z" } });
+    await call("POST", `/api/calls/${past.body.call_id}/analyses`, { bearer: key, body: { analyzer: "retell", results: { call_summary: "Asked to move her order to Friday." } } });
+    await call("POST", `/api/contacts/${ana.id}/todos`, { cookie: org.owner.cookie, body: { title: "Confirm Friday pickup", due_at: "2026-11-28T12:00:00Z" } });
+    await storeExec(org.id, [["INSERT INTO contact_memory (contact_id, content, sources, updated_at) VALUES (?, '- Prefers Portuguese', '[]', '2026-11-21T00:00:00Z')", ana.id]]);
+
+    const res = await context(key, { phone: "(415) 555-0601", to_phone: "+12125550100" });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      contact_id: ana.id,
+      known: true,
+      reason: null,
+      phone: "+14155550601",
+      full_name: "Ana Souza",
+      company: "Bluebird Bakery",
+      status: "do_not_contact",
+      may_contact: false,
+      preferred_language: "pt-BR",
+      timezone: "America/Sao_Paulo",
+      memory: "- Prefers Portuguese",
+      open_todos: [{ title: "Confirm Friday pickup", due_at: "2026-11-28T12:00:00.000Z" }],
+      recent_calls: [{ id: past.body.call_id, started_at: "2026-11-20T15:00:00.000Z", direction: "inbound", summary: "Asked to move her order to Friday." }],
+      call_count: 1,
+      tags: ["VIP"],
+      assigned_members: [{ member_id: maria.memberId, name: "Maria Chen" }],
+      line: "Front desk",
+    });
+    expect(res.body.local_time).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}-03:00$/);
+    const vars = res.body.dynamic_variables as Record<string, string>;
+    expect(vars).toMatchObject({
+      contact_id: ana.id,
+      known_contact: "true",
+      full_name: "Ana Souza",
+      preferred_language: "pt-BR",
+      may_contact: "false",
+      contact_status: "do_not_contact",
+      memory: "- Prefers Portuguese",
+      open_todos: "Confirm Friday pickup (due 2026-11-28)",
+      last_call_summary: "Asked to move her order to Friday.",
+      tags: "VIP",
+      assigned_to: "Maria Chen",
+      line: "Front desk",
+      call_count: "1",
+    });
+    expect(vars.local_time).toMatch(/^[A-Z][a-z]+day, [A-Z][a-z]+ \d{1,2}(,| at) \d{1,2}:\d{2}\s?[AP]M$/);
+    expect(Object.values(vars).every((v) => typeof v === "string")).toBe(true);
+  });
+
+  it("a new number gets a stub and known: false, with every fact an empty string, never null", async () => {
+    const res = await context(key, { phone: "+1 415 555 0602" });
+    expect(res.body).toMatchObject({ known: false, full_name: "", memory: null, call_count: 0, may_contact: true });
+    expect(await countRows(org.id, "SELECT count(*) AS n FROM contact_phones WHERE phone_number = '+14155550602'")).toBe(1);
+    const vars = res.body.dynamic_variables as Record<string, string>;
+    expect(vars.known_contact).toBe("false");
+    expect(Object.values(vars).some((v) => /null|undefined/.test(v))).toBe(false);
+    // The call then recorded for that number lands on the same contact, now known.
+    const recorded = await call("POST", "/api/calls", { bearer: key, body: { caller_phone: "+14155550602" } });
+    expect(recorded.body).toMatchObject({ contact_id: res.body.contact_id, contact_created: false });
+    expect((await context(key, { phone: "4155550602" })).body).toMatchObject({ contact_id: res.body.contact_id, known: true, call_count: 1 });
+  });
+
+  it("a withheld number creates nothing; an outbound call serves the dialer the same facts", async () => {
+    const before = await countRows(org.id, "SELECT count(*) AS n FROM contacts");
+    const withheld = await context(key, { phone: "anonymous" });
+    expect(withheld.body).toMatchObject({ contact_id: null, known: false, reason: "withheld", phone: "anonymous" });
+    expect(withheld.body.dynamic_variables.caller_phone).toBe("anonymous");
+    expect(await countRows(org.id, "SELECT count(*) AS n FROM contacts")).toBe(before);
+    const bo = await createContact(org, { first_name: "Bo", phones: [{ phone_number: "+1 415 555 0603" }] });
+    const outbound = await context(key, { phone: "+14155550603", to_phone: "+12125550100", direction: "outbound" });
+    expect(outbound.body).toMatchObject({ contact_id: bo.id, known: true, first_name: "Bo", line: "Front desk" });
+    const fresh = await context(key, { phone: "+14155550604", direction: "outbound" });
+    expect((await call("GET", `/api/contacts/${fresh.body.contact_id}`, { cookie: org.owner.cookie })).body.source).toBe("outbound_call");
+  });
+
+  it("is for the pipeline key and admins; other organizations' keys see their own contacts only", async () => {
+    const member = await addMember(org, "member");
+    expectProblem(await call("POST", "/api/caller-context", { cookie: member.cookie, body: { phone: "+14155550601" } }), 403);
+    expect((await call("POST", "/api/caller-context", { cookie: org.owner.cookie, body: { phone: "+14155550601" } })).body.known).toBe(true);
+    expectProblem(await call("POST", "/api/caller-context", { body: { phone: "+14155550601" } }), 401);
+    const other = await createOrg();
+    const otherKey = await createApiKey(other);
+    const theirs = await context(otherKey, { phone: "+14155550601" });
+    expect(theirs.body).toMatchObject({ known: false, full_name: "", memory: null });
+  });
+});
