@@ -1,15 +1,33 @@
 import { hc, type InferRequestType, type InferResponseType } from "hono/client";
 import type { AppType } from "../../../worker/app";
 
-// The only module that talks to the server: components call these functions, never fetch.
-export const client = hc<AppType>("/");
+// The only module that talks to the server: pages and their state call these functions, never
+// fetch. Types come from the Worker's zod schemas through Hono's typed client.
+const api = hc<AppType>("/").api;
+const contact = api.contacts[":id"];
+const notes = contact.notes;
+const phones = api.contacts[":contact_id"].phones;
+const emails = api.contacts[":contact_id"].emails;
+const addresses = api.contacts[":contact_id"].addresses;
 
-const api = client.api;
+type Query<R extends (...args: never[]) => unknown> = NonNullable<InferRequestType<R> extends { query?: infer Q } ? Q : never>;
 
 export type Me = InferResponseType<typeof api.me.$get, 200>;
+export type Settings = InferResponseType<typeof api.settings.$get, 200>;
 export type ContactPage = InferResponseType<typeof api.contacts.list.$get, 200>;
 export type Contact = ContactPage["contacts"][number];
 export type ContactInput = InferRequestType<typeof api.contacts.$post>["json"];
+export type Sort = NonNullable<Query<typeof api.contacts.list.$get>["sort"]>;
+export type ContactDetail = InferResponseType<typeof contact.$get, 200>;
+export type ContactUpdate = InferRequestType<typeof contact.$put>["json"];
+export type ContactStatus = ContactDetail["status"];
+export type Phone = ContactDetail["phones"][number];
+export type Email = ContactDetail["emails"][number];
+export type Address = ContactDetail["addresses"][number];
+export type AssignedUser = ContactDetail["assigned_users"][number];
+export type PhoneInput = InferRequestType<typeof phones.$post>["json"];
+export type EmailInput = InferRequestType<typeof emails.$post>["json"];
+export type AddressInput = InferRequestType<typeof addresses.$post>["json"];
 export type Tag = InferResponseType<typeof api.tags.$get, 200>[number];
 export type TagInput = InferRequestType<typeof api.tags.$post>["json"];
 export type Member = InferResponseType<typeof api.members.$get, 200>[number];
@@ -17,11 +35,25 @@ export type ApiKey = InferResponseType<(typeof api)["api-keys"]["$get"], 200>[nu
 export type CreatedApiKey = InferResponseType<(typeof api)["api-keys"]["$post"], 201>;
 export type PhoneLine = InferResponseType<(typeof api)["phone-lines"]["$get"], 200>[number];
 export type PhoneLineInput = InferRequestType<(typeof api)["phone-lines"]["$post"]>["json"];
-export type Settings = InferResponseType<typeof api.settings.$get, 200>;
 export type AssignmentPage = InferResponseType<typeof api.contacts.assignments.$get, 200>;
 export type ContactAssignment = AssignmentPage["contacts"][number];
 export type BulkAssignResult = InferResponseType<typeof api.contacts.assignments.bulk.$post, 200>;
-export type Sort = NonNullable<NonNullable<InferRequestType<typeof api.contacts.list.$get>["query"]>["sort"]>;
+export type CallDetails = InferResponseType<(typeof contact)["calls"]["$get"], 200>[number];
+export type Todo = InferResponseType<(typeof contact)["todos"]["$get"], 200>[number];
+export type TodoStatus = Todo["status"];
+export type NotePage = InferResponseType<typeof notes.$get, 200>;
+export type Note = NotePage["notes"][number];
+export type NoteArea = Note["area"];
+export type NoteSort = NonNullable<Query<typeof notes.$get>["sort"]>;
+export type ActivityPage = InferResponseType<(typeof contact)["activity"]["$get"], 200>;
+export type ActivityItem = ActivityPage["items"][number];
+export type ActivityKind = NonNullable<Query<(typeof contact)["activity"]["$get"]>["kind"]>;
+export type Memory = InferResponseType<(typeof contact)["memory"]["$get"], 200>;
+export type FeedPage = InferResponseType<(typeof contact)["feed"]["$get"], 200>;
+export type FeedItem = FeedPage["items"][number];
+export type FeedKind = NonNullable<Query<(typeof contact)["feed"]["$get"]>["kind"]>;
+export type Message = InferResponseType<(typeof contact)["messages"]["$post"], 202>;
+export type ReplySuggestions = InferResponseType<(typeof api.messages)[":id"]["suggestions"]["$post"], 200>;
 
 export interface FieldError {
   field: string;
@@ -39,6 +71,11 @@ export class ApiError extends Error {
     readonly body: Record<string, unknown> = {},
   ) {
     super(message);
+  }
+
+  /** A 409 for a phone number another contact has: that contact's id. */
+  get numberOwner(): string | null {
+    return this.status === 409 && typeof this.body.contact_id === "string" ? this.body.contact_id : null;
   }
 }
 
@@ -74,55 +111,59 @@ async function toApiError(res: AnyResponse): Promise<ApiError> {
   return new ApiError(res.status, message, text(body.code), errors, body);
 }
 
-export async function send<R extends AnyResponse>(request: () => Promise<R>): Promise<R> {
-  let res: R;
+async function send(request: () => Promise<AnyResponse>): Promise<AnyResponse> {
+  let res: AnyResponse;
   try {
     res = await request();
   } catch (e) {
-    if (e instanceof DOMException && e.name === "AbortError") throw e;
+    if (isAborted(e)) throw e;
     throw new ApiError(0, "Cannot reach the server. Check your connection and try again.");
   }
   if (!res.ok) throw await toApiError(res);
   return res;
 }
 
+/** The body of a successful answer, as the route's schema says it is. */
+const read = async <T>(request: () => Promise<AnyResponse>): Promise<T> => (await (await send(request)).json()) as T;
+
 /** A request superseded by a newer one (a search typed further): callers ignore it. */
 export const isAborted = (e: unknown) => e instanceof DOMException && e.name === "AbortError";
 
-async function authPost<T>(path: string, body: object): Promise<T> {
-  const res = await send(() =>
-    fetch(`/api/auth${path}`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(body),
-      credentials: "same-origin",
-    }),
-  );
-  return (await res.json()) as T;
-}
+/** The words to show for anything a call here threw. */
+export const errorMessage = (e: unknown) =>
+  e instanceof Error && e.message ? e.message : "Something went wrong. Try again.";
 
-async function authGet<T>(path: string, query: Record<string, string> = {}): Promise<T> {
-  const search = new URLSearchParams(query).toString();
-  const res = await send(() => fetch(`/api/auth${path}${search ? `?${search}` : ""}`, { credentials: "same-origin" }));
-  return (await res.json()) as T;
-}
+/** "/api/contacts/{id}/phones/{phone_id}" from its segments, each one encoded. */
+const path = (...segments: string[]) => `/api/${segments.map(encodeURIComponent).join("/")}` as const;
 
 /**
  * Routes that answer 204 only (deletes, assign, tag) are missing from AppType: worker/http/openapi.ts
  * declares `noContent` with `as const`, which @hono/zod-openapi types as `never`, so `hc` drops
  * them. Until that is fixed they go through this one call, built from the same paths.
  */
-export async function sendNoContent(method: "POST" | "DELETE", path: `/api/${string}`): Promise<void> {
-  await send(() => fetch(path, { method, credentials: "same-origin" }));
+async function sendNoContent(method: "POST" | "DELETE", to: `/api/${string}`): Promise<void> {
+  await send(() => fetch(to, { method, credentials: "same-origin" }));
 }
 
-const json = async <T>(res: { json(): Promise<unknown> }) => (await res.json()) as T;
+// better-auth's routes are not part of AppType either.
+const authPost = <T>(route: string, body: object) =>
+  read<T>(() =>
+    fetch(`/api/auth${route}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+      credentials: "same-origin",
+    }),
+  );
+
+const authGet = <T>(route: string, query: Record<string, string> = {}) => {
+  const search = new URLSearchParams(query).toString();
+  return read<T>(() => fetch(`/api/auth${route}${search ? `?${search}` : ""}`, { credentials: "same-origin" }));
+};
 
 // ---- Session and organization -------------------------------------------------------------
 
-export async function getMe(): Promise<Me> {
-  return json<Me>(await send(() => api.me.$get()));
-}
+export const getMe = () => read<Me>(() => api.me.$get());
 
 export const signUp = (input: { name: string; email: string; password: string }) =>
   authPost<unknown>("/sign-up/email", input);
@@ -138,13 +179,7 @@ export const createOrganization = (input: { name: string; slug: string }) =>
 export const setActiveOrganization = (organizationId: string) =>
   authPost<unknown>("/organization/set-active", { organizationId });
 
-export async function getSettings(): Promise<Settings> {
-  return json<Settings>(await send(() => api.settings.$get()));
-}
-
-export async function updateSettings(input: Settings): Promise<Settings> {
-  return json<Settings>(await send(() => api.settings.$put({ json: input })));
-}
+export const updateSettings = (input: Settings) => read<Settings>(() => api.settings.$put({ json: input }));
 
 // ---- Members and invitations (better-auth's organization plugin) ---------------------------
 
@@ -165,9 +200,7 @@ export interface InvitationDetails extends Invitation {
   inviterEmail: string;
 }
 
-export async function listMembers(): Promise<Member[]> {
-  return json<Member[]>(await send(() => api.members.$get()));
-}
+export const listMembers = () => read<Member[]>(() => api.members.$get());
 
 export const inviteMember = (input: { email: string; role: Role }) =>
   authPost<Invitation>("/organization/invite-member", input);
@@ -207,93 +240,135 @@ const listParams = (q: ListQuery) => ({
   ...(q.tagIds.length && { tag_ids: q.tagIds.join(",") }),
 });
 
-export async function listContacts(q: ListQuery, signal?: AbortSignal): Promise<ContactPage> {
-  return json<ContactPage>(await send(() => api.contacts.list.$get({ query: listParams(q) }, { init: { signal } })));
-}
+export const listContacts = (q: ListQuery, signal?: AbortSignal) =>
+  read<ContactPage>(() => api.contacts.list.$get({ query: listParams(q) }, { init: { signal } }));
 
-export async function createContact(input: ContactInput): Promise<Contact> {
-  return json<Contact>(await send(() => api.contacts.$post({ json: input })));
-}
+export const createContact = (input: ContactInput) => read<Contact>(() => api.contacts.$post({ json: input }));
+
+export const getContact = (id: string) => read<ContactDetail>(() => contact.$get({ param: { id } }));
+
+export const updateContact = (id: string, json: ContactUpdate) => read<ContactDetail>(() => contact.$put({ param: { id }, json }));
+
+export const deleteContact = (id: string) => sendNoContent("DELETE", path("contacts", id));
+
+// A phone number another contact has is a 409 whose ApiError names that contact (numberOwner).
+export const addPhone = (contactId: string, json: PhoneInput) =>
+  read<Phone>(() => phones.$post({ param: { contact_id: contactId }, json }));
+
+export const updatePhone = (contactId: string, phoneId: string, json: Partial<PhoneInput>) =>
+  read<Phone>(() => phones[":phone_id"].$put({ param: { contact_id: contactId, phone_id: phoneId }, json }));
+
+export const deletePhone = (contactId: string, phoneId: string) =>
+  sendNoContent("DELETE", path("contacts", contactId, "phones", phoneId));
+
+export const addEmail = (contactId: string, json: EmailInput) =>
+  read<Email>(() => emails.$post({ param: { contact_id: contactId }, json }));
+
+export const updateEmail = (contactId: string, emailId: string, json: Partial<EmailInput>) =>
+  read<Email>(() => emails[":email_id"].$put({ param: { contact_id: contactId, email_id: emailId }, json }));
+
+export const deleteEmail = (contactId: string, emailId: string) =>
+  sendNoContent("DELETE", path("contacts", contactId, "emails", emailId));
+
+export const addAddress = (contactId: string, json: AddressInput) =>
+  read<Address>(() => addresses.$post({ param: { contact_id: contactId }, json }));
+
+export const updateAddress = (contactId: string, addressId: string, json: Partial<AddressInput>) =>
+  read<Address>(() => addresses[":address_id"].$put({ param: { contact_id: contactId, address_id: addressId }, json }));
+
+export const deleteAddress = (contactId: string, addressId: string) =>
+  sendNoContent("DELETE", path("contacts", contactId, "addresses", addressId));
+
+export const addTag = (contactId: string, tagId: string) => sendNoContent("POST", path("contacts", contactId, "tags", tagId));
+
+export const removeTag = (contactId: string, tagId: string) => sendNoContent("DELETE", path("contacts", contactId, "tags", tagId));
+
+// ---- A contact's calls, messages, memory, todos, notes and activity ------------------------
+
+/** Calls and messages merged, newest first; `cursor` continues after the previous page. */
+export const listFeed = (id: string, kind: FeedKind, cursor: string | null, limit = 30) =>
+  read<FeedPage>(() => contact.feed.$get({ param: { id }, query: { kind, limit: String(limit), ...(cursor && { cursor }) } }));
+
+/** Queues a text to the contact's preferred phone (202); 409 in words for do-not-contact, no phone or no line. */
+export const sendMessage = (id: string, body: string) => read<Message>(() => contact.messages.$post({ param: { id }, json: { body } }));
+
+export const suggestReplies = (messageId: string) =>
+  read<ReplySuggestions>(() => api.messages[":id"].suggestions.$post({ param: { id: messageId } }));
+
+export const getMemory = (id: string) => read<Memory>(() => contact.memory.$get({ param: { id } }));
+
+export const listTodos = (id: string) => read<Todo[]>(() => contact.todos.$get({ param: { id } }));
+
+export const setTodoStatus = (id: string, status: TodoStatus) =>
+  read<Todo>(() => api.todos[":id"].$put({ param: { id }, json: { status } }));
+
+export const listNotes = (id: string, query: { search: string; area: NoteArea | "all"; sort: NoteSort; page: number }) =>
+  read<NotePage>(() =>
+    notes.$get({
+      param: { id },
+      query: {
+        ...(query.search && { search: query.search }),
+        area: query.area,
+        sort: query.sort,
+        page: String(query.page),
+        page_size: "25",
+      },
+    }),
+  );
+
+export const createNote = (id: string, body: string) => read<Note>(() => notes.$post({ param: { id }, json: { body, area: "manual" } }));
+
+export const updateNote = (id: string, body: string) => read<Note>(() => api.notes[":id"].$put({ param: { id }, json: { body } }));
+
+export const deleteNote = (id: string) => sendNoContent("DELETE", path("notes", id));
+
+export const listActivity = (id: string, kind: ActivityKind, cursor: string | null) =>
+  read<ActivityPage>(() => contact.activity.$get({ param: { id }, query: { kind, limit: "30", ...(cursor && { cursor }) } }));
 
 // ---- Tags ----------------------------------------------------------------------------------
 
-export async function listTags(): Promise<Tag[]> {
-  return json<Tag[]>(await send(() => api.tags.$get()));
-}
+export const listTags = () => read<Tag[]>(() => api.tags.$get());
 
-export async function createTag(input: TagInput): Promise<Tag> {
-  return json<Tag>(await send(() => api.tags.$post({ json: input })));
-}
+export const createTag = (input: TagInput) => read<Tag>(() => api.tags.$post({ json: input }));
 
-export async function updateTag(id: string, input: Partial<TagInput>): Promise<Tag> {
-  return json<Tag>(await send(() => api.tags[":id"].$put({ param: { id }, json: input })));
-}
+export const updateTag = (id: string, input: Partial<TagInput>) => read<Tag>(() => api.tags[":id"].$put({ param: { id }, json: input }));
 
-export async function deleteTag(id: string): Promise<void> {
-  await sendNoContent("DELETE", `/api/tags/${encodeURIComponent(id)}`);
-}
+export const deleteTag = (id: string) => sendNoContent("DELETE", path("tags", id));
 
 // ---- API keys ------------------------------------------------------------------------------
 
-export async function listApiKeys(): Promise<ApiKey[]> {
-  return json<ApiKey[]>(await send(() => api["api-keys"].$get()));
-}
+export const listApiKeys = () => read<ApiKey[]>(() => api["api-keys"].$get());
 
-export async function createApiKey(name: string): Promise<CreatedApiKey> {
-  return json<CreatedApiKey>(await send(() => api["api-keys"].$post({ json: { name } })));
-}
+export const createApiKey = (name: string) => read<CreatedApiKey>(() => api["api-keys"].$post({ json: { name } }));
 
-export async function revokeApiKey(id: string): Promise<void> {
-  await sendNoContent("DELETE", `/api/api-keys/${encodeURIComponent(id)}`);
-}
+export const revokeApiKey = (id: string) => sendNoContent("DELETE", path("api-keys", id));
 
-// ---- Phone lines -------------------------------------------------------------------------
+// ---- Phone lines: the organization's own numbers; texts go out from the first one ----------
 
-export async function listPhoneLines(): Promise<PhoneLine[]> {
-  return json<PhoneLine[]>(await send(() => api["phone-lines"].$get()));
-}
+export const listPhoneLines = () => read<PhoneLine[]>(() => api["phone-lines"].$get());
 
-export async function createPhoneLine(input: PhoneLineInput): Promise<PhoneLine> {
-  return json<PhoneLine>(await send(() => api["phone-lines"].$post({ json: input })));
-}
+export const createPhoneLine = (input: PhoneLineInput) => read<PhoneLine>(() => api["phone-lines"].$post({ json: input }));
 
-export async function deletePhoneLine(id: string): Promise<void> {
-  await sendNoContent("DELETE", `/api/phone-lines/${encodeURIComponent(id)}`);
-}
+export const deletePhoneLine = (id: string) => sendNoContent("DELETE", path("phone-lines", id));
 
 // ---- Assignments ---------------------------------------------------------------------------
 
 /** "all", "unassigned" or a member id. */
 export type MemberFilter = string;
 
-export async function listAssignments(
-  q: ListQuery & { memberFilter: MemberFilter },
-  signal?: AbortSignal,
-): Promise<AssignmentPage> {
-  const query = { ...listParams(q), member_filter: q.memberFilter };
-  return json<AssignmentPage>(await send(() => api.contacts.assignments.$get({ query }, { init: { signal } })));
-}
-
-const assignmentPath = (contactId: string, memberId: string) =>
-  `/api/contacts/${encodeURIComponent(contactId)}/members/${encodeURIComponent(memberId)}` as const;
-
-export async function assignMember(contactId: string, memberId: string): Promise<void> {
-  await sendNoContent("POST", assignmentPath(contactId, memberId));
-}
-
-export async function unassignMember(contactId: string, memberId: string): Promise<void> {
-  await sendNoContent("DELETE", assignmentPath(contactId, memberId));
-}
-
-export async function bulkAssign(contactIds: string[], memberId: string): Promise<BulkAssignResult> {
-  return json<BulkAssignResult>(
-    await send(() => api.contacts.assignments.bulk.$post({ json: { contact_ids: contactIds, member_id: memberId } })),
+export const listAssignments = (q: ListQuery & { memberFilter: MemberFilter }, signal?: AbortSignal) =>
+  read<AssignmentPage>(() =>
+    api.contacts.assignments.$get({ query: { ...listParams(q), member_filter: q.memberFilter } }, { init: { signal } }),
   );
-}
 
-/** The words to show for anything a call above threw. */
-export const errorMessage = (e: unknown) =>
-  e instanceof Error && e.message ? e.message : "Something went wrong. Try again.";
+export const assignMember = (contactId: string, memberId: string) =>
+  sendNoContent("POST", path("contacts", contactId, "members", memberId));
+
+export const unassignMember = (contactId: string, memberId: string) =>
+  sendNoContent("DELETE", path("contacts", contactId, "members", memberId));
+
+export const bulkAssign = (contactIds: string[], memberId: string) =>
+  read<BulkAssignResult>(() => api.contacts.assignments.bulk.$post({ json: { contact_ids: contactIds, member_id: memberId } }));
 
 // ---- Backups --------------------------------------------------------------------------------
 
@@ -305,9 +380,7 @@ export interface RestoreResult {
 }
 
 /** Restores a backup (a file GET /api/export wrote) into this organization, which must have no data. */
-export async function restoreBackup(file: Blob): Promise<RestoreResult> {
-  const res = await send(() =>
+export const restoreBackup = (file: Blob) =>
+  read<RestoreResult>(() =>
     fetch("/api/restore", { method: "POST", body: file, headers: { "content-type": "application/x-ndjson" }, credentials: "same-origin" }),
   );
-  return (await res.json()) as RestoreResult;
-}

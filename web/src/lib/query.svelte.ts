@@ -1,5 +1,5 @@
-import { ApiError, errorMessage, isAborted } from "./api";
-import { session } from "./session.svelte";
+import { isAborted } from "./api";
+import { loadErrorMessage } from "./session.svelte";
 
 type Status = "idle" | "loading" | "ready" | "error";
 
@@ -32,10 +32,8 @@ export class Query<A, T> {
       this.status = "ready";
     } catch (e) {
       if (controller.signal.aborted || isAborted(e)) return;
-      const lostAccess = e instanceof ApiError && (e.status === 401 || e.status === 403);
-      if (lostAccess && session.status === "ready") session.forget();
       this.status = "error";
-      this.error = errorMessage(e);
+      this.error = loadErrorMessage(e);
     }
   }
 }

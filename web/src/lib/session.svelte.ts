@@ -54,3 +54,13 @@ class Session {
 }
 
 export const session = new Session();
+
+/**
+ * The words for a read that failed. An ended session or lost permission (401, 403) also sends the
+ * app back through the session check, which routes to sign-in or onboarding.
+ */
+export function loadErrorMessage(e: unknown): string {
+  const lostAccess = e instanceof ApiError && (e.status === 401 || e.status === 403);
+  if (lostAccess && session.status === "ready") session.forget();
+  return errorMessage(e);
+}

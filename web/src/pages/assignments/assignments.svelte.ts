@@ -12,13 +12,11 @@ import {
   type Member,
   type MemberFilter,
 } from "../../lib/api";
+import { personName } from "../../lib/contact";
 import { notices } from "../../lib/notices.svelte";
 import { Query } from "../../lib/query.svelte";
 
 export type AssignmentQuery = ListQuery & { memberFilter: MemberFilter };
-
-export const contactName = (c: Pick<ContactAssignment, "first_name" | "last_name">) =>
-  `${c.first_name} ${c.last_name}`.trim();
 
 /**
  * The assignments view: the page of contacts, the organization-wide counts, the rows selected
@@ -77,7 +75,7 @@ export class AssignmentsState {
     } catch (e) {
       contact.assigned_users = before;
       this.#countChange(page, before.length + 1, before.length);
-      notices.show(`${member.name} was not assigned to ${contactName(contact) || "this contact"}: ${errorMessage(e)}`, "error");
+      notices.show(`${member.name} was not assigned to ${personName(contact) || "this contact"}: ${errorMessage(e)}`, "error");
     }
   }
 
@@ -95,7 +93,7 @@ export class AssignmentsState {
       if (e instanceof ApiError && e.status === 404) return;
       contact.assigned_users = before;
       this.#countChange(page, before.length - 1, before.length);
-      notices.show(`${user.name} is still assigned to ${contactName(contact) || "this contact"}: ${errorMessage(e)}`, "error");
+      notices.show(`${user.name} is still assigned to ${personName(contact) || "this contact"}: ${errorMessage(e)}`, "error");
     }
   }
 
@@ -123,7 +121,7 @@ export interface Group {
 
 /** "#" for names that do not start with a letter, and for contacts without a name (stubs). */
 export function letterOf(c: ContactAssignment): string {
-  const first = contactName(c).normalize("NFD").replace(/[\u0300-\u036f]/g, "").charAt(0).toUpperCase();
+  const first = personName(c).normalize("NFD").replace(/[\u0300-\u036f]/g, "").charAt(0).toUpperCase();
   return /[A-Z]/.test(first) ? first : "#";
 }
 

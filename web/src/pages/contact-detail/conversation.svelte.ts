@@ -1,9 +1,6 @@
-import { errorMessage } from "./api";
-import * as api from "./contact-detail-api";
-import type { FeedItem, FeedKind, Message, PhoneLine, ReplySuggestions } from "./contact-detail-api";
-import { handleLoadError } from "./contact-detail.svelte";
-
-type Load = { kind: "loading" } | { kind: "failed"; message: string } | { kind: "loaded" };
+import * as api from "../../lib/api";
+import { errorMessage, type FeedItem, type FeedKind, type Message, type PhoneLine, type ReplySuggestions } from "../../lib/api";
+import { ContactReader } from "./reader.svelte";
 
 /**
  * A timeline entry as shown. `pending` until the server has accepted a message sent from here;
@@ -38,12 +35,8 @@ const matches = (kind: FeedKind, item: FeedItem) => kind === "all" || (kind === 
  * suggestions for inbound messages. Sent messages show at once as queued; the feed is read
  * again every 2 s while any outbound message is still queued or sending, for up to 30 s.
  */
-export class ConversationState {
+export class ConversationState extends ContactReader {
   kind = $state<FeedKind>("all");
-  load = $state<Load>({ kind: "loading" });
-  /** A reload (another filter) under way while the previous entries stay on screen. */
-  refreshing = $state(false);
-  loadingEarlier = $state(false);
   /** Newest first, as the server pages them; the view shows them oldest first. */
   items = $state<ViewItem[]>([]);
   nextCursor = $state<string | null>(null);
@@ -57,17 +50,11 @@ export class ConversationState {
   /** Bumped when the view should scroll to the newest entry. */
   scroll = $state<{ seq: number; reason: ScrollReason }>({ seq: 0, reason: "load" });
 
-  readonly contactId: string;
-  #generation = 0;
   #pendingIds = 0;
   #pollUntil = 0;
   #pollTimer: ReturnType<typeof setTimeout> | undefined;
   #polling = false;
   #disposed = false;
-
-  constructor(contactId: string) {
-    this.contactId = contactId;
-  }
 
   /** The entries the filter shows, oldest first. */
   get timeline(): ViewItem[] {
@@ -79,25 +66,17 @@ export class ConversationState {
   }
 
   /** The first page for the current filter; entries still being sent stay. */
-  async fetch() {
-    const generation = ++this.#generation;
-    if (this.load.kind === "loaded") this.refreshing = true;
-    else this.load = { kind: "loading" };
-    try {
-      const page = await api.listFeed(this.contactId, this.kind, null);
-      if (generation !== this.#generation) return;
-      const pending = this.items.filter((i) => i.pending);
-      this.items = [...page.items, ...pending].sort(newestFirst);
-      this.nextCursor = page.next_cursor;
-      this.load = { kind: "loaded" };
-      this.#scrollTo("load");
-      this.#watch();
-    } catch (e) {
-      if (generation !== this.#generation) return;
-      this.load = { kind: "failed", message: handleLoadError(e) };
-    } finally {
-      if (generation === this.#generation) this.refreshing = false;
-    }
+  fetch() {
+    return this.readFirst(
+      () => api.listFeed(this.contactId, this.kind, null),
+      (page) => {
+        const pending = this.items.filter((i) => i.pending);
+        this.items = [...page.items, ...pending].sort(newestFirst);
+        this.nextCursor = page.next_cursor;
+        this.#scrollTo("load");
+        this.#watch();
+      },
+    );
   }
 
   filter(kind: FeedKind) {
@@ -109,18 +88,16 @@ export class ConversationState {
 
   /** Older entries, above the ones shown. Throws the reason when the server refuses. */
   async loadEarlier() {
-    if (!this.nextCursor || this.loadingEarlier) return;
-    const generation = this.#generation;
-    this.loadingEarlier = true;
-    try {
-      const page = await api.listFeed(this.contactId, this.kind, this.nextCursor);
-      if (generation !== this.#generation) return;
-      const known = new Set(this.items.map((i) => `${i.kind}-${i.id}`));
-      this.items.push(...page.items.filter((i) => !known.has(`${i.kind}-${i.id}`)));
-      this.nextCursor = page.next_cursor;
-    } finally {
-      this.loadingEarlier = false;
-    }
+    const cursor = this.nextCursor;
+    if (!cursor || this.loadingMore) return;
+    await this.readMore(
+      () => api.listFeed(this.contactId, this.kind, cursor),
+      (page) => {
+        const known = new Set(this.items.map((i) => `${i.kind}-${i.id}`));
+        this.items.push(...page.items.filter((i) => !known.has(`${i.kind}-${i.id}`)));
+        this.nextCursor = page.next_cursor;
+      },
+    );
   }
 
   /** The lines texts are sent from. Unknown lines do not stop anyone: the server has the last word. */
@@ -196,14 +173,14 @@ export class ConversationState {
 
   /** The newest page again: known entries take the server's state, newer ones join. */
   async #poll() {
-    const generation = this.#generation;
+    const latest = this.latest();
     let page;
     try {
       page = await api.listFeed(this.contactId, this.kind, null);
     } catch {
       return; // the next poll tries again
     }
-    if (generation !== this.#generation || this.#disposed) return;
+    if (!latest() || this.#disposed) return;
     const index = new Map(this.items.map((item, i) => [`${item.kind}-${item.id}`, i]));
     const newest = this.items.find((i) => !i.pending);
     let added = false;

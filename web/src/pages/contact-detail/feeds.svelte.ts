@@ -1,28 +1,17 @@
-import * as api from "./contact-detail-api";
-import type { ActivityItem, ActivityKind, Memory, Note, NoteArea, NoteSort, Todo } from "./contact-detail-api";
-import { handleLoadError } from "./contact-detail.svelte";
-import { notices } from "./notices.svelte";
-
-type Load = { kind: "loading" } | { kind: "failed"; message: string } | { kind: "loaded" };
+import * as api from "../../lib/api";
+import type { ActivityItem, ActivityKind, Memory, Note, NoteArea, NoteSort, Todo } from "../../lib/api";
+import { notices } from "../../lib/notices.svelte";
+import { ContactReader } from "./reader.svelte";
 
 /** What the assistant has synthesized about the contact from its calls and messages. */
-export class MemoryState {
-  load = $state<Load>({ kind: "loading" });
+export class MemoryState extends ContactReader {
   memory = $state<Memory>(null);
-  readonly #contactId: string;
 
-  constructor(contactId: string) {
-    this.#contactId = contactId;
-  }
-
-  async fetch() {
-    this.load = { kind: "loading" };
-    try {
-      this.memory = await api.getMemory(this.#contactId);
-      this.load = { kind: "loaded" };
-    } catch (e) {
-      this.load = { kind: "failed", message: handleLoadError(e) };
-    }
+  fetch() {
+    return this.readFirst(
+      () => api.getMemory(this.contactId),
+      (memory) => (this.memory = memory),
+    );
   }
 }
 
@@ -30,29 +19,23 @@ export class MemoryState {
 export type ViewNote = Note & { pending?: boolean };
 
 /** The notes feed: search, area filter and sort are asked of the server; writes show at once. */
-export class NotesState {
+export class NotesState extends ContactReader {
   /** What is typed in the search box; `search` follows it after a pause. */
   searchText = $state("");
   search = $state("");
   area = $state<NoteArea | "all">("all");
   sort = $state<NoteSort>("newest");
-  load = $state<Load>({ kind: "loading" });
-  /** A reload under way while the previous list stays on screen. */
-  refreshing = $state(false);
-  loadingMore = $state(false);
   notes = $state<ViewNote[]>([]);
   total = $state(0);
   /** Words about a change the server refused, shown above the list. */
   notice = $state("");
-  readonly #contactId: string;
   readonly #onChange: () => void;
   #page = 0;
-  #generation = 0;
   #pendingIds = 0;
   #searchTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(contactId: string, onChange: () => void) {
-    this.#contactId = contactId;
+    super(contactId);
     this.#onChange = onChange;
   }
 
@@ -71,46 +54,29 @@ export class NotesState {
     return this.search.trim() !== "" || this.area !== "all";
   }
 
-  #query(page: number) {
-    return { search: this.search, area: this.area, sort: this.sort, page };
+  #read(page: number) {
+    return () => api.listNotes(this.contactId, { search: this.search, area: this.area, sort: this.sort, page });
   }
 
-  async fetch() {
-    const generation = ++this.#generation;
-    if (this.load.kind === "loaded") this.refreshing = true;
-    else this.load = { kind: "loading" };
-    try {
-      const page = await api.listNotes(this.#contactId, this.#query(0));
-      if (generation !== this.#generation) return;
+  fetch() {
+    return this.readFirst(this.#read(0), (page) => {
       this.notes = page.notes;
       this.total = page.total_count;
       this.#page = 0;
-      this.load = { kind: "loaded" };
-    } catch (e) {
-      if (generation !== this.#generation) return;
-      this.load = { kind: "failed", message: handleLoadError(e) };
-    } finally {
-      if (generation === this.#generation) this.refreshing = false;
-    }
+    });
   }
 
   get hasMore() {
     return this.notes.filter((n) => !n.pending).length < this.total;
   }
 
-  async fetchMore() {
-    const generation = this.#generation;
-    this.loadingMore = true;
-    try {
-      const page = await api.listNotes(this.#contactId, this.#query(this.#page + 1));
-      if (generation !== this.#generation) return;
+  fetchMore() {
+    return this.readMore(this.#read(this.#page + 1), (page) => {
       const known = new Set(this.notes.map((n) => n.id));
       this.notes.push(...page.notes.filter((n) => !known.has(n.id)));
       this.total = page.total_count;
       this.#page++;
-    } finally {
-      this.loadingMore = false;
-    }
+    });
   }
 
   /** Whether a new manual note belongs in the list as filtered now. */
@@ -129,7 +95,7 @@ export class NotesState {
     const now = new Date().toISOString();
     const pending: ViewNote = {
       id: `pending-${++this.#pendingIds}`,
-      contact_id: this.#contactId,
+      contact_id: this.contactId,
       area: "manual",
       body,
       call_id: null,
@@ -142,7 +108,7 @@ export class NotesState {
     const shown = this.#shows(body);
     if (shown) this.#place(pending);
     try {
-      const saved = await api.createNote(this.#contactId, body);
+      const saved = await api.createNote(this.contactId, body);
       const index = this.notes.findIndex((n) => n.id === pending.id);
       if (index >= 0) this.notes[index] = saved;
       if (shown) this.total++;
@@ -187,15 +153,13 @@ export class NotesState {
 }
 
 /** Todos linked to the contact and its calls; a checkbox marks them done or open again. */
-export class TodosState {
-  load = $state<Load>({ kind: "loading" });
+export class TodosState extends ContactReader {
   todos = $state<Todo[]>([]);
-  readonly #contactId: string;
   readonly #onChange: () => void;
   #started = false;
 
   constructor(contactId: string, onChange: () => void) {
-    this.#contactId = contactId;
+    super(contactId);
     this.#onChange = onChange;
   }
 
@@ -206,14 +170,11 @@ export class TodosState {
     void this.fetch();
   }
 
-  async fetch() {
-    this.load = { kind: "loading" };
-    try {
-      this.todos = await api.listTodos(this.#contactId);
-      this.load = { kind: "loaded" };
-    } catch (e) {
-      this.load = { kind: "failed", message: handleLoadError(e) };
-    }
+  fetch() {
+    return this.readFirst(
+      () => api.listTodos(this.contactId),
+      (todos) => (this.todos = todos),
+    );
   }
 
   async toggle(todo: Todo) {
@@ -235,39 +196,22 @@ export class TodosState {
 }
 
 /** The merged timeline of calls, notes and todos, a page at a time. */
-export class ActivityState {
+export class ActivityState extends ContactReader {
   kind = $state<ActivityKind>("all");
-  load = $state<Load>({ kind: "loading" });
-  refreshing = $state(false);
-  loadingMore = $state(false);
   items = $state<ActivityItem[]>([]);
   nextCursor = $state<string | null>(null);
   /** Notes or todos changed since the timeline was read. */
   stale = true;
-  readonly #contactId: string;
-  #generation = 0;
 
-  constructor(contactId: string) {
-    this.#contactId = contactId;
-  }
-
-  async fetch() {
-    const generation = ++this.#generation;
+  fetch() {
     this.stale = false;
-    if (this.load.kind === "loaded") this.refreshing = true;
-    else this.load = { kind: "loading" };
-    try {
-      const page = await api.listActivity(this.#contactId, this.kind, null);
-      if (generation !== this.#generation) return;
-      this.items = page.items;
-      this.nextCursor = page.next_cursor;
-      this.load = { kind: "loaded" };
-    } catch (e) {
-      if (generation !== this.#generation) return;
-      this.load = { kind: "failed", message: handleLoadError(e) };
-    } finally {
-      if (generation === this.#generation) this.refreshing = false;
-    }
+    return this.readFirst(
+      () => api.listActivity(this.contactId, this.kind, null),
+      (page) => {
+        this.items = page.items;
+        this.nextCursor = page.next_cursor;
+      },
+    );
   }
 
   /** When the tab is shown: read again only what may have changed. */
@@ -276,16 +220,14 @@ export class ActivityState {
   }
 
   async fetchMore() {
-    if (!this.nextCursor) return;
-    const generation = this.#generation;
-    this.loadingMore = true;
-    try {
-      const page = await api.listActivity(this.#contactId, this.kind, this.nextCursor);
-      if (generation !== this.#generation) return;
-      this.items.push(...page.items);
-      this.nextCursor = page.next_cursor;
-    } finally {
-      this.loadingMore = false;
-    }
+    const cursor = this.nextCursor;
+    if (!cursor) return;
+    await this.readMore(
+      () => api.listActivity(this.contactId, this.kind, cursor),
+      (page) => {
+        this.items.push(...page.items);
+        this.nextCursor = page.next_cursor;
+      },
+    );
   }
 }

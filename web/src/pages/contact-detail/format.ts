@@ -1,3 +1,5 @@
+import { capitalize } from "../../lib/format";
+
 // Words and dates for the contact detail page, in the reader's locale and time zone.
 
 const time = new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit" });
@@ -102,14 +104,6 @@ export function knownNumber(raw: string | null, phones: readonly { phone_number:
   return phones.find((p) => p.phone_number.replace(/\D/g, "").endsWith(digits))?.formatted ?? raw;
 }
 
-const isPlaceholder = (s: string) => !s.trim() || s.trim().toLowerCase() === "unknown";
-
-/** The person's name; empty for a stub (both names empty or "Unknown", as enrichment sees it). */
-export function personName(c: { first_name: string; last_name: string }): string {
-  if (isPlaceholder(c.first_name) && isPlaceholder(c.last_name)) return "";
-  return `${c.first_name} ${c.last_name}`.trim();
-}
-
 export const STATUS_LABELS = {
   active: "Active",
   inactive: "Inactive",
@@ -118,8 +112,6 @@ export const STATUS_LABELS = {
 } as const;
 
 export const PIPELINE_STAGES = ["lead", "prospect", "qualified", "customer", "churned"] as const;
-
-export const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 export type MessageTone = "progress" | "done" | "warning" | "error";
 

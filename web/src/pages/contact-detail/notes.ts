@@ -1,4 +1,4 @@
-import type { NoteArea, NoteSort } from "../../lib/contact-detail-api";
+import type { NoteArea, NoteSort } from "../../lib/api";
 
 export const AREAS: readonly { value: NoteArea | "all"; label: string }[] = [
   { value: "all", label: "All" },
