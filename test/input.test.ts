@@ -20,7 +20,8 @@ describe("control characters", () => {
     const ids: Record<string, string> = { id: contact.id, contact_id: contact.id };
     let checked = 0;
     for (const [path, methods] of Object.entries(doc.paths as Record<string, Json>)) {
-      if (!methods.get) continue;
+      // better-auth's routes (documented there too) validate their own input.
+      if (!methods.get || path.startsWith("/api/auth/")) continue;
       const params = (methods.get.parameters ?? []) as Json[];
       const strings = params.filter((p) => p.in === "query" && (p.schema?.type === "string" || p.schema?.type === undefined));
       for (const param of strings) {

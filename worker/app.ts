@@ -18,6 +18,8 @@ import { callerContextRoutes } from "./routes/caller-context";
 import { callsRoutes } from "./routes/calls";
 import { contactsRoutes } from "./routes/contacts";
 import { emailsRoutes } from "./routes/emails";
+import { integrationsRoutes } from "./routes/integrations";
+import { webhooksRoutes } from "./routes/webhooks";
 import { membersRoutes } from "./routes/members";
 import { messagesRoutes } from "./routes/messages";
 import { notesRoutes } from "./routes/notes";
@@ -29,6 +31,8 @@ import { todosRoutes } from "./routes/todos";
 
 export const MAX_BODY_BYTES = 256 * 1024;
 const RESTORE_PATH = "/api/restore";
+const WEBHOOK_PATH = /^\/api\/integrations\/(retell|vapi)\//;
+export const MAX_WEBHOOK_BYTES = 10 * 1024 * 1024;
 
 const OPENAPI_INFO = {
   openapi: "3.1.0",
@@ -75,8 +79,18 @@ export function createApp() {
       throw new Problem(413, `Request bodies are limited to ${MAX_BODY_BYTES / 1024} KiB.`);
     },
   });
-  // A backup (POST /api/restore) is streamed and has its own limit.
-  app.use("/api/*", (c, next) => (c.req.path === RESTORE_PATH ? next() : jsonBodyLimit(c, next)));
+  // A backup (POST /api/restore) is streamed and has its own limit; a voice platform's call report
+  // carries a whole transcript with word timings.
+  const webhookBodyLimit = bodyLimit({
+    maxSize: MAX_WEBHOOK_BYTES,
+    onError: () => {
+      throw new Problem(413, `Webhook bodies are limited to ${MAX_WEBHOOK_BYTES / 1024 / 1024} MiB.`);
+    },
+  });
+  app.use("/api/*", (c, next) => {
+    if (c.req.path === RESTORE_PATH) return next();
+    return (WEBHOOK_PATH.test(c.req.path) ? webhookBodyLimit : jsonBodyLimit)(c, next);
+  });
   app.use("/api/*", async (c, next) => {
     c.set("db", createDb(c.env.DB));
     await next();
@@ -119,6 +133,8 @@ export function createApp() {
     .route("/", membersRoutes)
     .route("/", apiKeysRoutes)
     .route("/", backupRoutes)
+    .route("/", integrationsRoutes)
+    .route("/", webhooksRoutes)
     .route("/", organizationRoutes);
 
   api.openAPIRegistry.registerComponent("securitySchemes", "session", {

@@ -2,6 +2,8 @@
 // generated base interface so both the global `Env` and `Cloudflare.Env` carry them.
 interface __BaseEnv_Env {
   BETTER_AUTH_SECRET: string;
+  /** Encrypts stored integration secrets (HKDF → AES-GCM); BETTER_AUTH_SECRET is used when unset. */
+  ENCRYPTION_KEY?: string;
   /** Public origin of the app, e.g. https://contacts.example.com. Inferred from the request when unset. */
   BETTER_AUTH_URL?: string;
   OPENAI_API_KEY?: string;

@@ -173,3 +173,27 @@ export const organizationDirectory = sqliteTable("organization_directory", {
   createdAt: text("created_at").notNull(),
   lastMigratedAt: text("last_migrated_at").notNull(),
 });
+
+export const INTEGRATION_PROVIDERS = ["retell", "vapi"] as const;
+export type IntegrationProvider = (typeof INTEGRATION_PROVIDERS)[number];
+
+/**
+ * A voice platform connected to an organization. Its webhook URL names only the integration, so
+ * the row routes a webhook to its organization; the secret that verifies it is stored encrypted
+ * (lib/secrets.ts). What arrived last is in the organization's store.
+ */
+export const integrations = sqliteTable(
+  "integrations",
+  {
+    id: text("id").primaryKey(),
+    organizationId: orgId(),
+    provider: text("provider", { enum: INTEGRATION_PROVIDERS }).notNull(),
+    name: text("name").notNull(),
+    secretCiphertext: text("secret_ciphertext").notNull(),
+    // Vapi: the assistant an assistant-request is answered with.
+    assistantId: text("assistant_id"),
+    createdByUserId: text("created_by_user_id").references(() => user.id, { onDelete: "set null" }),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [index("integrations_org_idx").on(t.organizationId)],
+);

@@ -70,14 +70,16 @@ export interface Access {
 
 /**
  * A route of this API (createRoute), with every error status it can answer declared from what it
- * takes: 401/403 from its access, 400 for parameters, query or body, 404 for path ids, 413/415
+ * takes: 401 (and 403 with a guard) from its access, 400 for parameters, query or body, 404 for path ids, 413/415
  * for a JSON body; `errors` adds the ones its handler answers besides (404, 409, 502, 503);
  * `conflict` declares its 409 body.
  */
 export function apiRoute<const R extends RouteConfig>(config: R & { operationId: string; errors?: ErrorStatus[]; conflict?: z.ZodType }): R {
   const { errors = [], conflict, ...route } = config;
   const request: NonNullable<RouteConfig["request"]> = route.request ?? {};
-  const statuses = new Set<ErrorStatus>([401, 403, ...errors]);
+  // 401 from a guard or a webhook's signature; 403 where a guard may refuse a principal.
+  const statuses = new Set<ErrorStatus>([401, ...errors]);
+  if (route.security?.length) statuses.add(403);
   if (request.params || request.query || request.body) statuses.add(400);
   if (request.params) statuses.add(404);
   if (request.body && "application/json" in (request.body.content ?? {})) {

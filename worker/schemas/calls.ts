@@ -47,6 +47,8 @@ export const CallDetails = z
     id: z.string(),
     contact_id: z.string().nullable(),
     direction: z.enum(["inbound", "outbound"]),
+    source: z.enum(["pipeline", "retell", "vapi"]).openapi({ description: "Reported by the call pipeline's API, or by a voice platform's webhook" }),
+    recording_url: z.string().nullable(),
     caller_phone: z.string().nullable(),
     to_phone: z.string().nullable(),
     started_at: z.string(),

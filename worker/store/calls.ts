@@ -163,6 +163,8 @@ export function loadCallDetails(s: StoreContext, filter: { contactId: string } |
       id: call.id,
       contact_id: call.contactId,
       direction: call.direction,
+      source: call.source,
+      recording_url: call.recordingUrl,
       caller_phone: call.callerPhone,
       to_phone: call.toPhone,
       started_at: call.startedAt,

@@ -2,6 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/durable-sqlite";
 import { migrate } from "drizzle-orm/durable-sqlite/migrator";
 import migrations from "../../migrations/store/migrations.js";
+import type { PlatformCall } from "../integrations/platform";
 import { nowIso } from "../lib/ids";
 import { Problem } from "../lib/problem";
 import type { AssignmentQueryT } from "../schemas/assignments";
@@ -19,6 +20,7 @@ import * as calls from "./calls";
 import * as channels from "./channels";
 import * as contacts from "./contacts";
 import { StoreContext } from "./context";
+import * as integrations from "./integrations";
 import * as jobs from "./jobs";
 import * as members from "./members";
 import * as messages from "./messages";
@@ -216,6 +218,24 @@ export class OrgStore extends DurableObject<Env> {
   listLines() { return this.answer((s) => settings.listLines(s)); }
   addLine(body: { name: string; phone_number: string }) { return this.answer((s) => settings.addLine(s, body)); }
   deleteLine(id: string) { return this.answer((s) => settings.deleteLine(s, id)); }
+
+  // Voice-platform integrations (configured in D1)
+  integrationStatuses(ids: string[]) { return this.answer((s) => integrations.integrationStatuses(s, ids)); }
+  removeIntegrationStatus(id: string) { return this.answer((s) => integrations.removeIntegrationStatus(s, id)); }
+  /** The caller's context for a platform's ring-time webhook, noted on the integration. */
+  platformCallerContext(id: string, event: string, input: CallerContextInputT) {
+    return this.answer((s) => {
+      integrations.noteIntegrationEvent(s, id, event);
+      return callerContext(s, input);
+    });
+  }
+  noteIntegrationEvent(id: string, event: string, error: string | null = null) { return this.answer((s) => integrations.noteIntegrationEvent(s, id, event, error)); }
+  recordPlatformCall(id: string, source: "retell" | "vapi", event: string, call: PlatformCall & { transcriptKey?: string }) {
+    return this.answer((s) => integrations.recordPlatformCall(s, id, source, event, call));
+  }
+  recordPlatformMessages(id: string, event: string, chat: Parameters<typeof integrations.recordPlatformMessages>[3]) {
+    return this.answer((s) => integrations.recordPlatformMessages(s, id, event, chat));
+  }
 
   // Backups
   schemaVersion() { return this.answer(() => this.ctx.storage.kv.get<number>(VERSION_KEY) ?? 0); }

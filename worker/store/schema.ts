@@ -204,6 +204,9 @@ export const calls = sqliteTable(
     startedAt: text("started_at").notNull(),
     endedAt: text("ended_at"),
     durationSeconds: integer("duration_seconds"),
+    // Where the call was reported from: the call pipeline's API, or a voice platform's webhook.
+    source: text("source", { enum: ["pipeline", "retell", "vapi"] }).notNull().default("pipeline"),
+    recordingUrl: text("recording_url"),
     // The transcription is an R2 object (worker/blobs.ts); the store keeps where and how long.
     transcriptKey: text("transcript_key"),
     transcriptChars: integer("transcript_chars"),
@@ -335,3 +338,12 @@ export const messageMedia = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.messageId, t.position] })],
 );
+
+/** What each voice-platform integration (configured in D1) delivered last, and its last error. */
+export const integrationStatus = sqliteTable("integration_status", {
+  integrationId: text("integration_id").primaryKey(),
+  lastEventAt: text("last_event_at"),
+  lastEvent: text("last_event"),
+  lastErrorAt: text("last_error_at"),
+  lastError: text("last_error"),
+});
