@@ -308,9 +308,17 @@ describe("request guards", () => {
     await call("DELETE", `/api/tags/${charset.body.id}`, { cookie: mine.owner.cookie });
   });
 
-  it("refuses cookie writes from another origin with 403, but not API-key writes", async () => {
+  it("refuses cookie writes unless they come from this origin, with 403, but not API-key writes", async () => {
     const before = await orgSnapshot(mine.id);
-    const foreign: Record<string, string>[] = [{ origin: "https://evil.example" }, { origin: "http://localhost:8788" }, { "sec-fetch-site": "cross-site" }];
+    const foreign: Record<string, string>[] = [
+      { origin: "https://evil.example" },
+      { origin: "http://localhost:8788" },
+      { origin: "", "sec-fetch-site": "cross-site" },
+      // No proof at all of where the write comes from: a form or script elsewhere, an old browser.
+      { origin: "" },
+      { origin: "", "sec-fetch-site": "same-site" },
+      { origin: "null" },
+    ];
     for (const headers of foreign) {
       expectProblem(await call("POST", "/api/contacts", { cookie: mine.owner.cookie, body: { first_name: "CSRF" }, headers }), 403);
       expectProblem(await call("DELETE", `/api/contacts/${my.contact}`, { cookie: mine.owner.cookie, headers }), 403);
@@ -319,6 +327,12 @@ describe("request guards", () => {
     const pipeline = await call("POST", "/api/contacts/resolve", { bearer: myKey, body: { phone: "+1 720 555 0100" }, headers: { origin: "https://pipeline.example" } });
     expect(pipeline.status).toBe(200);
     expect((await call("GET", "/api/contacts/list", { cookie: mine.owner.cookie, headers: { "sec-fetch-site": "same-origin" } })).status).toBe(200);
+    // Without an Origin, the browser's own Sec-Fetch-Site: same-origin is enough.
+    const tag = await call("POST", "/api/tags", { cookie: mine.owner.cookie, body: { name: "Same origin", color: "#000000" }, headers: { origin: "", "sec-fetch-site": "same-origin" } });
+    expect(tag.status).toBe(201);
+    expect((await call("DELETE", `/api/tags/${tag.body.id}`, { cookie: mine.owner.cookie })).status).toBe(204);
+    // API-key writes carry no Origin and need none.
+    expect((await call("POST", "/api/contacts/resolve", { bearer: myKey, body: { phone: "+1 720 555 0100" }, headers: { origin: "" } })).status).toBe(200);
   });
 
   it("refuses bodies over 256 KiB with 413, changing nothing", async () => {

@@ -23,6 +23,8 @@ export async function call(
 ): Promise<{ status: number; body: any; headers: Headers }> {
   // A distinct client IP per request keeps better-auth's per-IP sign-in rate limit out of the way.
   const headers: Record<string, string> = { origin: ORIGIN, "cf-connecting-ip": `10.0.${counter % 250}.${counter++ % 250}`, ...opts.headers };
+  // An empty header value means "do not send it" (e.g. a write without an Origin).
+  for (const [name, value] of Object.entries(headers)) if (value === "") delete headers[name];
   if (opts.cookie) headers.cookie = opts.cookie;
   if (opts.bearer) headers.authorization = `Bearer ${opts.bearer}`;
   let body: string | undefined;

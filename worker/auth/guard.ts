@@ -148,9 +148,11 @@ export function actorOf(p: Principal) {
 const WRITE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 /**
- * Writes carry JSON or nothing (415 otherwise), and cookie-authenticated writes must come from
- * our own origin: SameSite=Lax already keeps cookies off cross-site POSTs, this also covers
- * same-site siblings and old browsers. Hono's csrf() does not look at JSON requests.
+ * Writes carry JSON or nothing (415 otherwise), and cookie-authenticated writes must prove they
+ * come from this origin: an Origin header naming it, or, when a browser sends none, its own
+ * Sec-Fetch-Site: same-origin. SameSite=Lax already keeps cookies off cross-site POSTs; this also
+ * covers same-site siblings and old browsers. API-key requests and webhooks (no session cookie)
+ * are checked by their own credentials. Hono's csrf() does not look at JSON requests.
  */
 export const writeProtection = createMiddleware<AppEnv>(async (c, next) => {
   if (!WRITE_METHODS.has(c.req.method)) return next();
@@ -160,13 +162,11 @@ export const writeProtection = createMiddleware<AppEnv>(async (c, next) => {
   if (hasBody && !/^application\/json\s*(;|$)/i.test(contentType ?? "") && c.req.path !== "/api/restore") {
     throw new Problem(415, "Send the request body as application/json.");
   }
-  if (!c.req.header("authorization")) {
+  if (!c.req.header("authorization") && sessionToken(c.req.header("cookie"))) {
     const origin = c.req.header("origin");
-    const site = c.req.header("sec-fetch-site");
     const allowed = [new URL(c.req.url).origin, c.env.BETTER_AUTH_URL].filter(Boolean);
-    if ((origin && !allowed.includes(origin)) || site === "cross-site") {
-      throw new Problem(403, "Cross-origin writes are not allowed.");
-    }
+    const sameOrigin = origin ? allowed.includes(origin) : c.req.header("sec-fetch-site") === "same-origin";
+    if (!sameOrigin) throw new Problem(403, "Writes with a session cookie must come from this app's own pages (Origin or Sec-Fetch-Site).");
   }
   return next();
 });

@@ -62,7 +62,9 @@ export async function newOrganization(t, { width = 1280, organization = "Northwi
 
 /** Calls the API with the page's session (setting up data a test is not about). */
 export async function api(page, method, path, data) {
-  const res = await page.request.fetch(path, { method, data, headers: data ? undefined : { "content-length": "0" } });
+  // Writes with the session cookie must name this app's origin, as the browser's own fetches do.
+  const headers = { origin: new URL(page.url()).origin, ...(data ? {} : { "content-length": "0" }) };
+  const res = await page.request.fetch(path, { method, data, headers });
   if (!res.ok()) throw new Error(`${method} ${path} ${res.status()}: ${await res.text()}`);
   return res.status() === 204 ? null : res.json();
 }
