@@ -81,7 +81,7 @@ import {
   mismatches,
   report,
   statementSplit,
-  timeSplit,
+  splitTable,
   verdict,
 } from "./bench/listing";
 import { type WorkerdPlan, placeCopy, workerdPlans } from "./bench/store-copy";
@@ -101,6 +101,7 @@ import {
   interleave,
   knownSpec,
   newSpec,
+  resolveSqlInCli,
   resolveTable,
   resolveVerdicts,
   sameNumberBurst,
@@ -295,7 +296,16 @@ async function loadStores(ctx: AppContext, parts: Part[], opts: Options): Promis
     const same = JSON.stringify({ ...previous, parts: undefined }) === JSON.stringify({ ...base, parts: undefined });
     const conflicting = parts.some((p) => previous.parts[p.key] !== undefined && previous.parts[p.key] !== p.size);
     if (same && !conflicting) loaded = previous;
-    else console.log(`--reuse: bench-state/ holds other data (${JSON.stringify(previous)}); reloading`);
+    else {
+      const why = [
+        previous.loader !== base.loader && `loader version ${previous.loader} -> ${base.loader}`,
+        previous.seed !== base.seed && `seed ${previous.seed} -> ${base.seed}`,
+        previous.migrations?.d1 !== base.migrations.d1 && "the D1 migrations changed",
+        previous.migrations?.store !== base.migrations.store && "the store migrations changed",
+        ...parts.filter((p) => previous.parts[p.key] !== undefined && previous.parts[p.key] !== p.size).map((p) => `${p.key}: ${previous.parts[p.key]} -> ${p.size}`),
+      ].filter(Boolean);
+      console.log(`--reuse: bench-state/ holds other data (${why.join("; ")}); reloading`);
+    }
   }
   const todo = parts.filter((p) => loaded?.parts[p.key] === undefined);
   if (loaded) {
@@ -382,8 +392,11 @@ async function explain(file: string, sql: string): Promise<string> {
     .join("\n");
 }
 
-/** A statement with its long IN lists of ids shortened, for printing. */
-const brief = (sql: string) => sql.replace(/\(('[^']*')(, '[^']*'){3,}\)/g, (list, first: string) => `(${first}, … ${list.split(",").length} values)`);
+/** A statement with its long lists of ids (IN lists, JSON arrays) shortened, for printing. */
+const brief = (sql: string) =>
+  sql
+    .replace(/\(('[^']*')(, '[^']*'){3,}\)/g, (list, first: string) => `(${first}, … ${list.split(",").length} values)`)
+    .replace(/'\[("[^"]*")(,"[^"]*"){3,}\]'/g, (list, first: string) => `'[${first}, … ${list.split(",").length} values]'`);
 
 /**
  * GET /api/me with the owner's session, the no-op route, and the bare Worker's no-op and empty
@@ -672,7 +685,9 @@ async function main() {
   let workerd: WorkerdPlan[] | undefined;
   let floors: Awaited<ReturnType<typeof measureFloors>> | undefined;
   const ledger = new Ledger();
-  const fresh = new FreshNumbers(new Set(big?.contacts.flatMap((c) => c.phones.map((p) => p.e164)) ?? []));
+  const taken = new Set(big?.contacts.flatMap((c) => c.phones.map((p) => p.e164)) ?? []);
+  const fresh = new FreshNumbers(taken);
+  const known = big ? new KnownCallers(big, opts.seed) : undefined;
   const rep: ResolveReport = {
     rows: [],
     noop: new Map(),
@@ -693,13 +708,12 @@ async function main() {
   };
 
   try {
-    if (big && bare && (listKinds.length || withResolve || withTenants)) {
+    if (big && bare && known && (listKinds.length || withResolve || withTenants)) {
       t = performance.now();
       let worker = await startApp(ctx);
       console.log(`wrangler dev up at ${worker.url}: ${seconds(t)}`);
       const cookie = { cookie: sessionCookie(big.org.sessionToken, secret) };
       const searchKind: ListKind = { name: "", note: "", route: "list", search: commonFirstName(big), sort: "recently_added", tagIds: [], page: 0 };
-      const known = new KnownCallers(big, opts.seed);
       try {
         if (listKinds.length) {
           floors = await measureFloors(worker.url, bare.url, cookie, opts.runs);
@@ -707,7 +721,8 @@ async function main() {
           t = performance.now();
           startLoad = load();
           for (const [i, kind] of listKinds.entries()) {
-            const measured = await measureWorker(worker.url, cookie, kind, opts.runs, { url: bare.url, copy: BIG_COPY });
+            const statements = (cli[i] as KindResult["cli"]).statements.map((st) => st.sql);
+            const measured = await measureWorker(worker.url, cookie, kind, opts.runs, { url: bare.url, copy: BIG_COPY, statements });
             results.push({ kind, worker: measured, cli: cli[i] as KindResult["cli"], load: loadNow() });
             if (measured.timedOut) {
               // The abandoned query is still running in the store and would delay every later request.
@@ -772,6 +787,11 @@ async function main() {
         `integrity checked with sqlite3 on the store file and the run's ${rep.integrity.stubsCreated} stubs deleted: ${seconds(t)};` +
           ` contacts now ${after?.n} (contact_stats ${after?.s}, loaded ${big?.contacts.length})`,
       );
+      if (known) {
+        t = performance.now();
+        rep.cli = await resolveSqlInCli(bigFile, join(stateDir, "resolve-timing.sqlite"), known.callers, new FreshNumbers(taken));
+        console.log(`the resolve's SQL timed in the sqlite3 CLI on a copy of the store file: ${seconds(t)}`);
+      }
     }
     // Plans from workerd's own SQLite, on a fresh copy of the store (the app's Worker has stopped).
     if (results.length && bigFile && bare) {
@@ -829,9 +849,9 @@ async function main() {
     for (const k of searchKinds) console.log(`  ${k.name.padEnd(26)} ${k.note}`);
     console.log("\nStatements per request (sqlite3 p50 each; \"load …\" = contactQueries for the page's ids):");
     for (const r of searchResults) console.log(`  ${r.kind.name.padEnd(26)} ${statementSplit(r)}`);
-    if (floors) {
-      console.log("\nWhere a request's median goes (p50s, so the parts only roughly add up):");
-      for (const r of searchResults) console.log(`  ${r.kind.name.padEnd(26)} ${timeSplit(r, { noop: floors.bareNoop.p50, doCall: floors.doCall.p50 })}`);
+    if (searchResults.some((r) => r.worker.bare.length)) {
+      console.log(`\nWhere a request's median goes, ms (p50s of requests sampled alternately, so the parts only roughly add up; see the notes):\n`);
+      console.log(splitTable(searchResults));
     }
   }
   if (assignResults.length) {
@@ -843,18 +863,19 @@ async function main() {
     for (const k of assignKinds) console.log(`  ${k.name.padEnd(26)} ${k.note}`);
     console.log("\nStatements per request (sqlite3 p50 each):");
     for (const r of assignResults) console.log(`  ${r.kind.name.padEnd(26)} ${statementSplit(r)}`);
-    if (floors) {
-      console.log("\nWhere a request's median goes (p50s):");
-      for (const r of assignResults) console.log(`  ${r.kind.name.padEnd(26)} ${timeSplit(r, { noop: floors.bareNoop.p50, doCall: floors.doCall.p50 })}`);
+    if (assignResults.some((r) => r.worker.bare.length)) {
+      console.log(`\nWhere a request's median goes, ms:\n`);
+      console.log(splitTable(assignResults));
     }
   }
   if (listKinds.length) {
     console.log(
       `\nNotes: worker figures are the whole request: HTTP through wrangler dev's proxy, the session check (remembered per isolate for 5 s,` +
         ` then D1), one RPC to the organization's store, which runs the list statements and loads the 25 full contacts in one transaction, and the JSON answer.` +
-        ` bare DO = the same GET through the bare Worker (sampled right after each app request): the app's own zod query schema and the store's own` +
-        ` listContacts / listAssignments in a Durable Object on a copy of the store's file, without the app's router, middleware, auth and RPC answer wrapping.` +
-        ` KB: the JSON answer, uncompressed.` +
+        ` Time split: after each app request the bench also sends, to the bare Worker (scripts/bench/bare-worker.js, a copy of the store's file in a Durable Object),` +
+        ` its no-op, an empty Durable Object call, the same GET (the app's own zod query schema and the store's own listContacts / listAssignments, without the app's router,` +
+        ` middleware, auth and RPC answer wrapping) and the kind's statements as raw SQL in one transaction; app layers = (worker - no-op) - (bare GET - bare no-op),` +
+        ` DO call = empty call - bare no-op, SQL in workerd = raw SQL - empty call, store JS and answer = bare GET - raw SQL. KB: the JSON answer, uncompressed.` +
         ` rows_read is the x-rows-read header (rows SQLite read for the list statements only, not the contacts' loading). n w/s: timed samples through the Worker / sqlite3` +
         ` (fewer than --runs when a kind exceeds its time budget). load: 1-minute load average when the kind's Worker samples ended.` +
         ` Targets: worker p50 <= ${TARGETS.floorP50}x and p95 <= ${TARGETS.floorP95}x the floor; also, from the D1 bench, worker p95 <= ${TARGETS.p95Ms} ms and rows_read <= ${TARGETS.rowsRead}.`,

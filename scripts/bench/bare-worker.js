@@ -14,6 +14,8 @@
 //                               the query parsed by the app's own zod schemas (ROUTE = list or
 //                               assignments): the same store code as the app's routes, minus
 //                               the app's HTTP layers (router, middleware, auth, RPC answer wrapping);
+//   POST /copy/N/exec           the given statements as raw SQL in one transaction in StoreCopy N
+//                               ({"statements"}; answers row counts): workerd's own SQL time;
 //   POST /copy/N/explain        EXPLAIN QUERY PLAN and rows read by workerd's SQLite ({"statements"});
 //   any other GET               this Worker's own no-op.
 import { DurableObject } from "cloudflare:workers";
@@ -57,6 +59,12 @@ export class StoreCopy extends DurableObject {
     return this.ctx.storage.transactionSync(() => (route === "assignments" ? listAssignments(this.s, query) : listContacts(this.s, query)));
   }
 
+  /** The same statements as raw SQL (no drizzle, no answer building), in one transaction: row counts only. @param {string[]} statements */
+  exec(statements) {
+    const sql = this.ctx.storage.sql;
+    return this.ctx.storage.transactionSync(() => statements.map((text) => sql.exec(text).toArray().length));
+  }
+
   /** @param {string[]} statements */
   explain(statements) {
     const sql = this.ctx.storage.sql;
@@ -87,10 +95,11 @@ export default {
     const url = new URL(request.url);
     if (url.pathname === "/do-ping") return Response.json({ ok: await env.EMPTY.get(idOf(env.EMPTY, "bench")).ping() });
     if (url.pathname === "/copy-id") return Response.json({ id: env.COPY.idFromName(url.searchParams.get("name")).toString() });
-    const m = /^\/copy\/([^/]+)\/(resolve|explain|list\/(list|assignments))$/.exec(url.pathname);
+    const m = /^\/copy\/([^/]+)\/(resolve|exec|explain|list\/(list|assignments))$/.exec(url.pathname);
     if (m) {
       const copy = env.COPY.get(idOf(env.COPY, decodeURIComponent(m[1])));
       if (m[2] === "resolve") return Response.json(await copy.resolve((await request.json()).phone));
+      if (m[2] === "exec") return Response.json(await copy.exec((await request.json()).statements));
       if (m[2] === "explain") return Response.json(await copy.explain((await request.json()).statements));
       const route = m[3];
       const params = Object.fromEntries(url.searchParams);

@@ -80,6 +80,10 @@ export interface WorkerResult {
   noop: number[];
   /** The same list through the bare Worker (store code in a copy of the store, no HTTP app), alternately too. */
   bare: number[];
+  /** The bare Worker's no-op, its empty Durable Object call, and the kind's statements as raw SQL in its copy, alternately too. */
+  bareNoop: number[];
+  doCall: number[];
+  bareExec: number[];
   rowsRead: number[];
   total: number;
   ids: string[];
@@ -284,15 +288,31 @@ export async function measureCli(file: string, kind: ListKind, runs: number): Pr
   };
 }
 
+/** POST of JSON, timed like timedGet. */
+async function timedPost(url: string, body: unknown): Promise<number> {
+  const start = performance.now();
+  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`POST ${url} -> ${res.status}: ${text.slice(0, 300)}`);
+  return performance.now() - start;
+}
+
 /**
  * Times GET `url` `runs` times (after a warm-up), each request preceded by one GET /api/health
- * and followed by the same list through the bare Worker (when given), so the kind, its floor's
- * no-op part and the bare comparison are sampled under the same background load.
+ * and followed (when the bare Worker is given) by its no-op, its empty Durable Object call, the
+ * same list through it, and the kind's statements as raw SQL in its copy of the store: all
+ * sampled alternately, under the same background load.
  */
-export async function measureWorker(base: string, headers: Record<string, string>, kind: ListKind, runs: number, bare?: { url: string; copy: string }): Promise<WorkerResult> {
+export async function measureWorker(
+  base: string,
+  headers: Record<string, string>,
+  kind: ListKind,
+  runs: number,
+  bare?: { url: string; copy: string; statements: string[] },
+): Promise<WorkerResult> {
   const url = kindUrl(base, kind);
   const bareUrl = bare ? bareKindUrl(bare.url, bare.copy, kind) : undefined;
-  const out: WorkerResult = { samples: [], noop: [], bare: [], rowsRead: [], total: -1, ids: [], bytes: 0, bareTotal: -1, bareIds: [], timedOut: false };
+  const out: WorkerResult = { samples: [], noop: [], bare: [], bareNoop: [], doCall: [], bareExec: [], rowsRead: [], total: -1, ids: [], bytes: 0, bareTotal: -1, bareIds: [], timedOut: false };
   const get = async (target: string, h: Record<string, string>) => {
     const res = await timedGet(target, h, REQUEST_TIMEOUT_MS);
     if (res.status !== 200) throw new Error(`GET ${target} -> ${res.status}: ${res.body.slice(0, 500)}`);
@@ -302,7 +322,10 @@ export async function measureWorker(base: string, headers: Record<string, string
     let start = performance.now();
     for (let i = 0; i < WARMUP && performance.now() - start < BUDGET_MS / 4; i++) {
       await get(url, headers);
-      if (bareUrl) await get(bareUrl, {});
+      if (bare && bareUrl) {
+        await get(bareUrl, {});
+        await timedPost(`${bare.url}/copy/${encodeURIComponent(bare.copy)}/exec`, { statements: bare.statements });
+      }
     }
     start = performance.now();
     while (out.samples.length < runs && (out.samples.length === 0 || performance.now() - start < BUDGET_MS)) {
@@ -313,11 +336,14 @@ export async function measureWorker(base: string, headers: Record<string, string
       out.total = res.page.total_count;
       out.ids = res.page.contacts.map((c) => c.id);
       out.bytes = Buffer.byteLength(res.body);
-      if (bareUrl) {
+      if (bare && bareUrl) {
+        out.bareNoop.push((await timedGet(`${bare.url}/`, {})).ms);
+        out.doCall.push((await timedGet(`${bare.url}/do-ping`, {})).ms);
         const b = await get(bareUrl, {});
         out.bare.push(b.ms);
         out.bareTotal = b.page.total_count;
         out.bareIds = b.page.contacts.map((c) => c.id);
+        out.bareExec.push(await timedPost(`${bare.url}/copy/${encodeURIComponent(bare.copy)}/exec`, { statements: bare.statements }));
       }
     }
   } catch (err) {
@@ -353,7 +379,6 @@ export function statementSplit(r: KindResult): string {
 
 export function report(results: KindResult[]): { text: string; failed: KindResult[] } {
   const failed: KindResult[] = [];
-  const withBare = results.some((r) => r.worker.bare.length > 0);
   const rows = results.map((r) => {
     const v = verdict(r);
     if (v.fails.length) failed.push(r);
@@ -369,7 +394,6 @@ export function report(results: KindResult[]): { text: string; failed: KindResul
       ms(v.floor.p95),
       t ? "-" : `${v.x50.toFixed(2)}x`,
       t ? "-" : `${v.x95.toFixed(2)}x`,
-      ...(withBare ? [ms(summarize(r.worker.bare).p50)] : []),
       t ? "?" : String(v.rows),
       t ? "?" : String(r.worker.total),
       (r.worker.bytes / 1024).toFixed(1),
@@ -388,7 +412,6 @@ export function report(results: KindResult[]): { text: string; failed: KindResul
     "floor p95",
     "x floor p50",
     "x floor p95",
-    ...(withBare ? ["bare DO p50"] : []),
     "rows_read",
     "total",
     "KB",
@@ -400,18 +423,36 @@ export function report(results: KindResult[]): { text: string; failed: KindResul
 }
 
 /**
- * Where a kind's median goes: the no-op route, the app's layers (routing, middleware, auth,
- * validation, the RPC answer's wrapping: worker minus no-op minus what the bare Worker's copy
- * costs over its own no-op), one Durable Object call (empty, bare Worker) and the store's code
- * in the object (bare copy minus the empty call), of which the SQL in sqlite3.
+ * Where a kind's median goes, from requests sampled alternately: the no-op route; the app's own
+ * layers (router, middleware, auth, validation, the RPC answer's wrapping: the app's request over
+ * its no-op, minus the bare Worker's same list over its no-op); one Durable Object call (the
+ * bare Worker's empty call over its no-op); the same statements as raw SQL in workerd's SQLite
+ * (the bare copy's exec over the empty call; next to sqlite3's figure for them); and the rest of
+ * the store's work: drizzle's builders and row mapping, building the contacts (phone formatting),
+ * and moving the answer over RPC and out as JSON (the bare list over the bare exec).
  */
-export function timeSplit(r: KindResult, bare: { noop: number; doCall: number }): string {
-  const w = summarize(r.worker.samples).p50;
-  const noop = summarize(r.worker.noop).p50;
-  const b = summarize(r.worker.bare).p50;
-  const s = summarize(r.cli.samples).p50;
-  const hop = bare.doCall - bare.noop;
-  return `worker ${ms(w)} = no-op ${ms(noop)} + app layers ${ms(w - noop - (b - bare.noop))} + DO call ${ms(hop)} + store code ${ms(b - bare.doCall)} (SQL in sqlite3 ${ms(s, 2)}, the rest: drizzle, building the answer, RPC and JSON of ${(r.worker.bytes / 1024).toFixed(1)} KB)`;
+export function splitTable(results: KindResult[]): string {
+  const p50 = (xs: number[]) => summarize(xs).p50;
+  const rows = results.map((r) => {
+    const w = p50(r.worker.samples);
+    const noop = p50(r.worker.noop);
+    const bareNoop = p50(r.worker.bareNoop);
+    const doCall = p50(r.worker.doCall);
+    const bare = p50(r.worker.bare);
+    const exec = p50(r.worker.bareExec);
+    return [
+      r.kind.name,
+      ms(w),
+      ms(noop),
+      ms(w - noop - (bare - bareNoop)),
+      ms(doCall - bareNoop),
+      ms(exec - doCall),
+      ms(p50(r.cli.samples), 2),
+      ms(bare - exec),
+      (r.worker.bytes / 1024).toFixed(1),
+    ];
+  });
+  return table(["kind", "worker", "= no-op", "+ app layers", "+ DO call", "+ SQL in workerd", "(sqlite3 CLI)", "+ store JS and answer", "answer KB"], rows);
 }
 
 /** Sanity checks: the Worker and the CLI must have answered the same question. */

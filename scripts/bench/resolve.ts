@@ -17,6 +17,7 @@ import { join } from "node:path";
 import { loadavg } from "node:os";
 import type { Dataset } from "./data";
 import { Random, Zipf } from "./random";
+import { inlineParams, runSqlite, sqlString } from "./sqlite";
 import { percentile, ms, table } from "./stats";
 import { buildWorker } from "./worker";
 
@@ -230,6 +231,8 @@ export class KnownCallers {
   private readonly zipf: Zipf<KnownCaller>;
   private readonly rng: Random;
   readonly distinct: number;
+  /** The callers, most frequent first. */
+  readonly callers: KnownCaller[];
 
   constructor(data: Dataset, seed: string, count = KNOWN_CALLERS) {
     const rng = new Random(`${seed}/known-callers`);
@@ -240,6 +243,7 @@ export class KnownCallers {
     }
     const chosen = all.slice(Math.max(0, all.length - count));
     this.distinct = chosen.length;
+    this.callers = chosen;
     this.zipf = new Zipf(chosen, 1, 1);
     this.rng = rng;
   }
@@ -471,6 +475,8 @@ export interface ResolveReport {
   };
   bursts: { label: string; numbers: number; width: number; bad: number; errors: number; firstError?: string }[];
   integrity?: Integrity;
+  /** The same SQL in the sqlite3 CLI on a copy of the store file (resolveSqlInCli). */
+  cli?: Awaited<ReturnType<typeof resolveSqlInCli>>;
 }
 
 export interface Integrity {
@@ -532,11 +538,18 @@ export function breakdown(r: ResolveReport, concurrencies: number[]): string[] {
   const split = (app: number, bare: number) =>
     `+${ms(app - noop, 2)} ms over the app's no-op = app layers (router, middleware, API key, zod, RPC answer wrapping) ~${ms(app - noop - (bare - bareNoop), 2)}` +
     ` + the Durable Object call ~${ms(hop, 2)} + the store's resolveCaller in its transaction ~${ms(bare - doCall, 2)}`;
-  return [
+  const out = [
     `at c=${c}, medians: app no-op ${ms(noop, 2)} ms, bare Worker no-op ${ms(bareNoop, 2)} ms, one empty Durable Object call ${ms(doCall, 2)} ms (+${ms(hop, 2)} over the bare no-op)`,
     `known caller: ${split(known, bareKnown)}`,
     `new number: ${split(fresh, bareFresh)}`,
   ];
+  if (r.cli) {
+    out.push(
+      `the same SQL in the sqlite3 CLI on a copy of the store file (WAL, synchronous=FULL): a known caller's lookup ${ms(r.cli.knownReal, 3)} ms wall / ${ms(r.cli.knownCpu, 3)} ms CPU;` +
+        ` a new number's lookup + stub + phone in one transaction ${ms(r.cli.freshReal, 2)} ms wall (of which COMMIT ${ms(r.cli.commitReal, 2)}) / ${ms(r.cli.freshCpu, 2)} ms CPU`,
+    );
+  }
+  return out;
 }
 
 /** Target lines for the summary: [label, pass, detail]. */
@@ -577,4 +590,78 @@ export function resolveVerdicts(r: ResolveReport, concurrencies: number[]): [str
     out.push([`${b.label}: ${b.numbers} x ${b.width} concurrent resolves of one new number create exactly one contact each`, b.bad === 0 && b.errors === 0, `${b.bad}/${b.numbers} numbers wrong, ${b.errors} errors`]);
   }
   return out;
+}
+
+interface RecordedStatement {
+  text: string;
+  params: unknown[];
+}
+type ResolveCaller = (s: unknown, phone: string, source: string) => { created: boolean };
+type StoreContextClass = new (db: unknown, sql: unknown, organizationId: string, scheduleAlarm: () => void) => unknown;
+
+// Imported at run time by path, like listing.ts's modules (they reach Workers runtime types).
+const CALLS_MODULE = new URL("../../worker/store/calls.ts", import.meta.url).href;
+const CONTEXT_MODULE = new URL("../../worker/store/context.ts", import.meta.url).href;
+
+/**
+ * The statements the store's own resolveCaller runs for `phone` when the number is new (the
+ * lookup, then the stub and its phone), recorded by a StoreContext whose SQL only writes down
+ * what it is given (the lookup finds nothing).
+ */
+export async function resolveStatements(phone: string): Promise<string[]> {
+  const [{ resolveCaller }, { StoreContext }] = (await Promise.all([import(CALLS_MODULE), import(CONTEXT_MODULE)])) as [
+    { resolveCaller: ResolveCaller },
+    { StoreContext: StoreContextClass },
+  ];
+  const log: RecordedStatement[] = [];
+  const sql = {
+    exec(text: string, ...params: unknown[]) {
+      if (!/FROM store_settings/.test(text)) log.push({ text, params });
+      return { toArray: () => [], rowsRead: 0, rowsWritten: 1 };
+    },
+  };
+  const r = resolveCaller(new StoreContext(null, sql, "bench", () => {}), phone, "inbound_call");
+  if (!r.created || log.length !== 3) throw new Error(`resolveCaller ran ${log.length} statements for a new number (the bench expects lookup + 2 inserts)`);
+  return log.map((s) => inlineParams(s.text, s.params).replace(/\s+/g, " ").trim());
+}
+
+/**
+ * The resolve's SQL in the sqlite3 CLI on a copy of the store file (WAL, the CLI's default
+ * synchronous=FULL): `n` new numbers, each lookup + stub + phone in one transaction, and `n`
+ * lookups of known numbers. Wall time per transaction (the shell's clock has 1 ms resolution,
+ * summed over all of them) and CPU time.
+ */
+export async function resolveSqlInCli(storeFile: string, copy: string, known: KnownCaller[], fresh: FreshNumbers, n = 200) {
+  rmSync(copy, { force: true });
+  await runSqlite(storeFile, `.backup ${sqlString(copy)}\n`);
+  try {
+    const lines = [".timer on", ".mode list", ".headers off"];
+    for (let i = 0; i < n; i++) {
+      const [lookup, contact, phone] = await resolveStatements(fresh.take());
+      lines.push("BEGIN;", `${lookup};`, `${contact};`, `${phone};`, "COMMIT;");
+    }
+    const lookupOf = (await resolveStatements("+12125550199"))[0] as string;
+    for (const k of known.slice(0, n)) lines.push(lookupOf.replace("'+12125550199'", sqlString(k.phone)) + ";");
+    const { stdout } = await runSqlite(copy, `${lines.join("\n")}\n`);
+    const runs = stdout
+      .split("\n")
+      .map((line) => /^Run Time: real ([\d.]+) user ([\d.]+) sys ([\d.]+)/.exec(line))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => ({ real: Number(m[1]) * 1000, cpu: (Number(m[2]) + Number(m[3])) * 1000 }));
+    if (runs.length !== n * 5 + Math.min(n, known.length)) throw new Error(`expected ${n * 5 + Math.min(n, known.length)} timer lines from sqlite3, got ${runs.length}`);
+    const sum = (xs: typeof runs) => ({ real: xs.reduce((a, r) => a + r.real, 0), cpu: xs.reduce((a, r) => a + r.cpu, 0) });
+    const writes = sum(runs.slice(0, n * 5));
+    const commits = sum(runs.slice(0, n * 5).filter((_, i) => i % 5 === 4));
+    const lookups = sum(runs.slice(n * 5));
+    const k = Math.max(1, Math.min(n, known.length));
+    return {
+      freshReal: writes.real / n,
+      freshCpu: writes.cpu / n,
+      commitReal: commits.real / n,
+      knownReal: lookups.real / k,
+      knownCpu: lookups.cpu / k,
+    };
+  } finally {
+    for (const f of [copy, `${copy}-wal`, `${copy}-shm`]) rmSync(f, { force: true });
+  }
 }
