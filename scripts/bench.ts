@@ -573,13 +573,13 @@ async function sizesSection(stateDir: string, sizes: Dataset, big: Dataset | und
     }
   }
   const perCall = s.perCall;
-  const gb = 10 * 1024 ** 3;
+  const gb = 10e9;
   const summary =
     `contact ${perContact.toFixed(0)} bytes (assignments apart), call ${perCall.toFixed(0)} bytes in SQLite + ${r2 ? (r2.bytes / r2.objects).toFixed(0) : "?"} in R2, ` +
     `message ${s.perMessage.toFixed(0)} bytes, note ${s.perNote.toFixed(0)} bytes`;
   out.push(
     `\nPer record on disk: ${summary}.` +
-      ` A 10 GB store holds ~${(gb / perContact / 1e6).toFixed(1)} M contacts alone, or e.g. ${(gb / (perContact + 20 * perCall + 50 * s.perMessage + 5 * s.perNote) / 1e3).toFixed(0)}k contacts with 20 calls, 50 messages and 5 notes each.`,
+      ` A 10 GB store (10^10 bytes, a Durable Object's limit) holds ~${(gb / perContact / 1e6).toFixed(1)} M contacts alone, or e.g. ${(gb / (perContact + 20 * perCall + 50 * s.perMessage + 5 * s.perNote) / 1e3).toFixed(0)}k contacts with 20 calls, 50 messages and 5 notes each.`,
   );
   out.push(`\nD1 (identity rows of all loaded organizations; small tables are dominated by whole pages):\n`);
   out.push(await d1Sizes(d1File(stateDir)));
