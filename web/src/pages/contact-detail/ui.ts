@@ -1,18 +1,4 @@
-// Class lists shared by the contact detail page's controls, so every button and field looks alike.
-
-export const button = {
-  primary:
-    "inline-flex h-8 shrink-0 items-center justify-center gap-1.5 rounded-md bg-zinc-900 px-3 text-sm font-medium text-white shadow-xs transition-colors hover:bg-zinc-700 disabled:cursor-not-allowed disabled:bg-zinc-400",
-  secondary:
-    "inline-flex h-8 shrink-0 items-center justify-center gap-1.5 rounded-md border border-zinc-300 bg-white px-2.5 text-sm font-medium text-zinc-700 shadow-xs transition-colors hover:bg-zinc-50 hover:text-zinc-900 disabled:cursor-not-allowed disabled:opacity-50",
-  ghost:
-    "inline-flex h-8 shrink-0 items-center justify-center gap-1.5 rounded-md px-2 text-sm font-medium text-zinc-600 transition-colors hover:bg-zinc-100 hover:text-zinc-900 disabled:cursor-not-allowed disabled:opacity-50",
-  icon: "inline-flex size-7 shrink-0 items-center justify-center rounded-md text-zinc-500 transition-colors hover:bg-zinc-100 hover:text-zinc-900 disabled:cursor-not-allowed disabled:opacity-40",
-  danger:
-    "inline-flex h-8 shrink-0 items-center justify-center gap-1.5 rounded-md border border-red-300 bg-white px-2.5 text-sm font-medium text-red-700 shadow-xs transition-colors hover:bg-red-50 disabled:opacity-50",
-  dangerSolid:
-    "inline-flex h-8 shrink-0 items-center justify-center gap-1.5 rounded-md bg-red-600 px-3 text-sm font-medium text-white shadow-xs transition-colors hover:bg-red-700 disabled:opacity-60",
-};
+// Class lists shared by the contact detail page's fields, pills and column headers, so they look alike.
 
 const selectBase =
   "block min-w-0 rounded-md border border-zinc-300 bg-white px-2 text-zinc-900 shadow-xs focus:border-indigo-600 focus:ring-3 focus:ring-indigo-600/30 focus:outline-none";
