@@ -1,4 +1,5 @@
 import { ApiError, errorMessage, getMe, signOut, type Me } from "./api";
+import { router } from "./router.svelte";
 
 type Status = "unknown" | "signed-out" | "no-organization" | "ready" | "error";
 
@@ -27,9 +28,11 @@ class Session {
     this.#loading = null;
   }
 
-  async signOut() {
+  /** Signs out and goes to sign-in, which returns to `next` (a local path) once signed in again. */
+  async signOut(next?: string) {
     await signOut();
     this.forget();
+    router.go(next ? `/sign-in?next=${encodeURIComponent(next)}` : "/sign-in");
   }
 
   async #fetch() {
