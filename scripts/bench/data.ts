@@ -30,6 +30,8 @@ const DAY = 86_400_000;
 /** Fixed "now" for the data, so the same seed always gives the same rows. */
 export const DATA_NOW = Date.UTC(2026, 5, 1);
 const SPAN = 730 * DAY;
+/** When the organizations were created (a month before their oldest contact). */
+const ORG_CREATED = DATA_NOW - SPAN - 30 * DAY;
 
 export interface Phone {
   id: string;
@@ -138,7 +140,7 @@ export const BIG_ORG: OrgShape = { name: "Bench Org", slug: "bench-org", members
 
 export function generate(count: number, seed: string, shape: OrgShape = BIG_ORG): Dataset {
   const rng = new Random(seed);
-  const orgCreated = DATA_NOW - SPAN - 30 * DAY;
+  const orgCreated = ORG_CREATED;
   const org: BenchOrg = {
     name: shape.name,
     slug: shape.slug,
@@ -273,7 +275,6 @@ export const sha256Hex = (text: string) => createHash("sha256").update(text).dig
 
 const row = (r: unknown[]) => `(${r.map(sqlLiteral).join(", ")})`;
 const values = (rows: unknown[][]) => rows.map(row).join(",\n");
-const orgCreatedMs = DATA_NOW - SPAN - 30 * DAY;
 
 /**
  * D1's rows for the organizations (what better-auth and the API-key guard read): organization,
@@ -282,7 +283,7 @@ const orgCreatedMs = DATA_NOW - SPAN - 30 * DAY;
  */
 export function identitySql(orgs: readonly Dataset[]): string {
   const now = Date.now();
-  const created = orgCreatedMs;
+  const created = ORG_CREATED;
   const out = ["BEGIN;"];
   for (const data of orgs) {
     const { org } = data;
@@ -400,7 +401,7 @@ export function* backupLines(data: Dataset, schemaVersion: number, activity?: Ac
   for (const m of data.members) yield line({ type: "member", data: { id: m.id, user_id: m.userId, name: m.name, email: m.email, role: m.role, removed_at: null } });
   for (const [i, t] of data.tags.entries()) {
     const color = `#${((i * 2654435761) >>> 8).toString(16).padStart(6, "0").slice(0, 6)}`;
-    yield line({ type: "tag", data: { id: t.id, name: t.name, name_normalized: t.name.toLowerCase(), color, created_at: iso(orgCreatedMs + DAY) } });
+    yield line({ type: "tag", data: { id: t.id, name: t.name, name_normalized: t.name.toLowerCase(), color, created_at: iso(ORG_CREATED + DAY) } });
   }
   for (const l of activity?.phoneLines ?? []) yield line({ type: "phone_line", data: l });
   for (const c of data.contacts) yield line(contactRecord(data, c));

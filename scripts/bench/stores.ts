@@ -64,14 +64,6 @@ export async function storeFiles(stateDir: string): Promise<Map<string, string>>
   return out;
 }
 
-/** The store file of one organization, or an error naming what is there instead. */
-export async function storeFile(stateDir: string, organizationId: string): Promise<string> {
-  const files = await storeFiles(stateDir);
-  const file = files.get(organizationId);
-  if (!file) throw new Error(`no store file in ${stateDir} names organization ${organizationId} (found ${files.size} stores)`);
-  return file;
-}
-
 /** One row of the same query on each of the given store files, in one sqlite3 process (ATTACH). */
 export async function queryEachStore<T extends Record<string, unknown>>(files: readonly string[], query: (schema: string) => string): Promise<T[]> {
   if (!files.length) return [];
