@@ -1,19 +1,38 @@
 import { errorMessage } from "./api";
 
 /**
- * Something a person starts that the server may refuse, such as a form's submit: one run at a
- * time, `busy` while it runs, and the refusal in words in `error`. `explain` turns a failure
- * into those words (and may put per-field messages elsewhere first).
+ * Things a person tries that the server may refuse: the last refusal, in words, is `error`.
+ * `explain` turns a failure into those words (and may put per-field messages elsewhere first).
  */
-export class Action {
-  busy = $state(false);
+export class Attempts {
   error = $state("");
-  readonly #run: () => Promise<void>;
-  readonly #explain: (e: unknown) => string;
+  protected readonly explain: (e: unknown) => string;
 
-  constructor(run: () => Promise<void>, explain: (e: unknown) => string = errorMessage) {
+  constructor(explain: (e: unknown) => string = errorMessage) {
+    this.explain = explain;
+  }
+
+  async attempt(action: () => Promise<void>) {
+    this.error = "";
+    try {
+      await action();
+    } catch (e) {
+      this.error = this.explain(e);
+    }
+  }
+}
+
+/**
+ * One thing a person starts, such as a form's submit: one run at a time, `busy` while it runs.
+ * Other attempts (signing out from the same page, say) report their refusal in the same `error`.
+ */
+export class Action extends Attempts {
+  busy = $state(false);
+  readonly #run: () => Promise<void>;
+
+  constructor(run: () => Promise<void>, explain?: (e: unknown) => string) {
+    super(explain);
     this.#run = run;
-    this.#explain = explain;
   }
 
   /** False when it failed (or another run was still under way). */
@@ -25,20 +44,10 @@ export class Action {
       await this.#run();
       return true;
     } catch (e) {
-      this.error = this.#explain(e);
+      this.error = this.explain(e);
       return false;
     } finally {
       this.busy = false;
-    }
-  }
-
-  /** Runs something else whose refusal is shown where this action's would be (not busy meanwhile). */
-  async attempt(other: () => Promise<void>) {
-    this.error = "";
-    try {
-      await other();
-    } catch (e) {
-      this.error = this.#explain(e);
     }
   }
 }

@@ -251,33 +251,37 @@ export const updateContact = (id: string, json: ContactUpdate) => read<ContactDe
 
 export const deleteContact = (id: string) => sendNoContent("DELETE", path("contacts", id));
 
+/** Adding, changing, preferring and removing one kind of a contact's phones, emails or addresses. */
+export interface ChannelCalls<I> {
+  add(contactId: string, input: I): Promise<unknown>;
+  update(contactId: string, id: string, input: Partial<I>): Promise<unknown>;
+  prefer(contactId: string, id: string): Promise<unknown>;
+  remove(contactId: string, id: string): Promise<void>;
+}
+
+function channelCalls<I>(
+  resource: "phones" | "emails" | "addresses",
+  post: (contact_id: string, json: I) => Promise<AnyResponse>,
+  put: (contact_id: string, id: string, json: Partial<I>) => Promise<AnyResponse>,
+  preferred: Partial<I>,
+): ChannelCalls<I> {
+  return {
+    add: (contactId, input) => read(() => post(contactId, input)),
+    update: (contactId, id, input) => read(() => put(contactId, id, input)),
+    prefer: (contactId, id) => read(() => put(contactId, id, preferred)),
+    remove: (contactId, id) => sendNoContent("DELETE", path("contacts", contactId, resource, id)),
+  };
+}
+
 // A phone number another contact has is a 409 whose ApiError names that contact (numberOwner).
-export const addPhone = (contactId: string, json: PhoneInput) =>
-  read<Phone>(() => phones.$post({ param: { contact_id: contactId }, json }));
+export const phoneCalls = channelCalls<PhoneInput>("phones", (contact_id, json) => phones.$post({ param: { contact_id }, json }),
+  (contact_id, phone_id, json) => phones[":phone_id"].$put({ param: { contact_id, phone_id }, json }), { is_preferred: true });
 
-export const updatePhone = (contactId: string, phoneId: string, json: Partial<PhoneInput>) =>
-  read<Phone>(() => phones[":phone_id"].$put({ param: { contact_id: contactId, phone_id: phoneId }, json }));
+export const emailCalls = channelCalls<EmailInput>("emails", (contact_id, json) => emails.$post({ param: { contact_id }, json }),
+  (contact_id, email_id, json) => emails[":email_id"].$put({ param: { contact_id, email_id }, json }), { is_preferred: true });
 
-export const deletePhone = (contactId: string, phoneId: string) =>
-  sendNoContent("DELETE", path("contacts", contactId, "phones", phoneId));
-
-export const addEmail = (contactId: string, json: EmailInput) =>
-  read<Email>(() => emails.$post({ param: { contact_id: contactId }, json }));
-
-export const updateEmail = (contactId: string, emailId: string, json: Partial<EmailInput>) =>
-  read<Email>(() => emails[":email_id"].$put({ param: { contact_id: contactId, email_id: emailId }, json }));
-
-export const deleteEmail = (contactId: string, emailId: string) =>
-  sendNoContent("DELETE", path("contacts", contactId, "emails", emailId));
-
-export const addAddress = (contactId: string, json: AddressInput) =>
-  read<Address>(() => addresses.$post({ param: { contact_id: contactId }, json }));
-
-export const updateAddress = (contactId: string, addressId: string, json: Partial<AddressInput>) =>
-  read<Address>(() => addresses[":address_id"].$put({ param: { contact_id: contactId, address_id: addressId }, json }));
-
-export const deleteAddress = (contactId: string, addressId: string) =>
-  sendNoContent("DELETE", path("contacts", contactId, "addresses", addressId));
+export const addressCalls = channelCalls<AddressInput>("addresses", (contact_id, json) => addresses.$post({ param: { contact_id }, json }),
+  (contact_id, address_id, json) => addresses[":address_id"].$put({ param: { contact_id, address_id }, json }), { is_primary: true });
 
 export const addTag = (contactId: string, tagId: string) => sendNoContent("POST", path("contacts", contactId, "tags", tagId));
 

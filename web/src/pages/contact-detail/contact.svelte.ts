@@ -1,17 +1,14 @@
 import * as api from "../../lib/api";
-import { ApiError, errorMessage, type AssignedUser, type ContactDetail, type ContactUpdate, type Member, type Tag } from "../../lib/api";
+import { ApiError, errorMessage, type AssignedUser, type ChannelCalls, type ContactDetail, type ContactUpdate, type Member, type Tag } from "../../lib/api";
 import { loadErrorMessage } from "../../lib/session.svelte";
 
 type View = { kind: "loading" } | { kind: "not-found" } | { kind: "failed"; message: string } | { kind: "loaded" };
 
-type ChannelKey = "phones" | "emails" | "addresses";
+const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
 
-/** The server's calls for one kind of channel of a contact. */
-interface ChannelApi<I> {
-  add(contactId: string, input: I): Promise<unknown>;
-  update(contactId: string, id: string, input: Partial<I>): Promise<unknown>;
-  prefer(contactId: string, id: string): Promise<unknown>;
-  remove(contactId: string, id: string): Promise<void>;
+/** One part of the contact as another copy of it has it. */
+function copyPart<K extends keyof ContactDetail>(to: ContactDetail, from: ContactDetail, key: K) {
+  to[key] = from[key];
 }
 
 /**
@@ -20,53 +17,90 @@ interface ChannelApi<I> {
  */
 class Channel<I> {
   readonly #owner: ContactState;
-  readonly #key: ChannelKey;
+  readonly #key: "phones" | "emails" | "addresses";
   readonly #flag: "is_preferred" | "is_primary";
-  readonly #api: ChannelApi<I>;
+  readonly #calls: ChannelCalls<I>;
 
-  constructor(owner: ContactState, key: ChannelKey, flag: "is_preferred" | "is_primary", calls: ChannelApi<I>) {
+  constructor(owner: ContactState, key: "phones" | "emails" | "addresses", flag: "is_preferred" | "is_primary", calls: ChannelCalls<I>) {
     this.#owner = owner;
     this.#key = key;
     this.#flag = flag;
-    this.#api = calls;
+    this.#calls = calls;
   }
 
   async #refresh() {
     try {
       const fresh = await api.getContact(this.#owner.id);
-      this.#owner.take(fresh, this.#key);
+      copyPart(this.#owner.loaded(), fresh, this.#key);
     } catch {
       // The change itself succeeded; the list catches up on the next load.
     }
   }
 
   async add(input: I) {
-    await this.#api.add(this.#owner.id, input);
+    await this.#calls.add(this.#owner.id, input);
     await this.#refresh();
   }
 
   async update(id: string, input: Partial<I>) {
-    await this.#api.update(this.#owner.id, id, input);
+    await this.#calls.update(this.#owner.id, id, input);
     await this.#refresh();
   }
 
   async remove(id: string) {
-    await this.#api.remove(this.#owner.id, id);
+    await this.#calls.remove(this.#owner.id, id);
     await this.#refresh();
   }
 
   /** Shows the one chosen as preferred (or primary) at once; undone if the server refuses. */
   async prefer(id: string) {
-    const list: { id: string }[] = this.#owner.loaded()[this.#key];
+    const list: Record<string, unknown>[] = this.#owner.loaded()[this.#key];
     const flag = this.#flag;
-    const before = list.map((item) => (item as Record<string, unknown>)[flag]);
-    for (const item of list) (item as Record<string, unknown>)[flag] = item.id === id;
+    const before = list.map((item) => item[flag]);
+    for (const item of list) item[flag] = item.id === id;
     try {
-      await this.#api.prefer(this.#owner.id, id);
+      await this.#calls.prefer(this.#owner.id, id);
     } catch (e) {
-      list.forEach((item, i) => ((item as Record<string, unknown>)[flag] = before[i]));
+      list.forEach((item, i) => (item[flag] = before[i]));
       throw e;
     }
+  }
+}
+
+/**
+ * Adds an item to one of the contact's lists at once and takes it out again if the server
+ * refuses. `list` is read anew each time: the server's copy may have replaced the array meanwhile.
+ */
+async function addShown<T>(
+  list: () => T[],
+  replace: (items: T[]) => void,
+  item: T,
+  same: (other: T) => boolean,
+  save: () => Promise<void>,
+  order?: (a: T, b: T) => number,
+) {
+  if (list().some(same)) return;
+  list().push(item);
+  if (order) list().sort(order);
+  try {
+    await save();
+  } catch (e) {
+    replace(list().filter((other) => !same(other)));
+    throw e;
+  }
+}
+
+/** Takes an item out of one of the contact's lists at once and puts it back if the server refuses. */
+async function removeShown<T>(list: () => T[], same: (other: T) => boolean, save: () => Promise<void>) {
+  const index = list().findIndex(same);
+  if (index < 0) return;
+  const [removed] = list().splice(index, 1);
+  try {
+    await save();
+  } catch (e) {
+    const now = list();
+    if (removed && !now.some(same)) now.splice(Math.min(index, now.length), 0, removed);
+    throw e;
   }
 }
 
@@ -78,24 +112,9 @@ export class ContactState {
   view = $state<View>({ kind: "loading" });
   contact = $state<ContactDetail | null>(null);
   readonly id: string;
-  readonly phones = new Channel(this, "phones", "is_preferred", {
-    add: api.addPhone,
-    update: api.updatePhone,
-    prefer: (contactId, id) => api.updatePhone(contactId, id, { is_preferred: true }),
-    remove: api.deletePhone,
-  });
-  readonly emails = new Channel(this, "emails", "is_preferred", {
-    add: api.addEmail,
-    update: api.updateEmail,
-    prefer: (contactId, id) => api.updateEmail(contactId, id, { is_preferred: true }),
-    remove: api.deleteEmail,
-  });
-  readonly addresses = new Channel(this, "addresses", "is_primary", {
-    add: api.addAddress,
-    update: api.updateAddress,
-    prefer: (contactId, id) => api.updateAddress(contactId, id, { is_primary: true }),
-    remove: api.deleteAddress,
-  });
+  readonly phones = new Channel(this, "phones", "is_preferred", api.phoneCalls);
+  readonly emails = new Channel(this, "emails", "is_preferred", api.emailCalls);
+  readonly addresses = new Channel(this, "addresses", "is_primary", api.addressCalls);
 
   constructor(id: string) {
     this.id = id;
@@ -117,11 +136,6 @@ export class ContactState {
     return this.contact;
   }
 
-  /** The server's copy of one part of the contact, leaving the others as they show now. */
-  take<K extends keyof ContactDetail>(from: ContactDetail, key: K) {
-    this.loaded()[key] = from[key];
-  }
-
   async update(changes: ContactUpdate) {
     const c = this.loaded();
     const keys = Object.keys(changes) as (keyof ContactUpdate)[];
@@ -131,7 +145,7 @@ export class ContactState {
       // The server's version of the fields this change touched (it may canonicalize them, e.g. a
       // language tag): other fields may have newer changes of their own still in flight.
       const saved = await api.updateContact(this.id, changes);
-      for (const key of [...keys, "updated_at" as const]) if (key in saved) this.take(saved, key);
+      for (const key of [...keys, "updated_at" as const]) if (key in saved) copyPart(c, saved, key);
     } catch (e) {
       // Undo only what still shows this change: a later edit of the same field wins.
       for (const k of keys) if (c[k] === changes[k]) (c as Record<string, unknown>)[k] = before[k];
@@ -143,55 +157,25 @@ export class ContactState {
     await api.deleteContact(this.id);
   }
 
-  async addTag(tag: Tag) {
-    const c = this.loaded();
-    if (c.tags.some((t) => t.id === tag.id)) return;
-    c.tags.push(tag);
-    c.tags.sort((a, b) => a.name.localeCompare(b.name));
-    try {
-      await api.addTag(this.id, tag.id);
-    } catch (e) {
-      c.tags = c.tags.filter((t) => t.id !== tag.id);
-      throw e;
-    }
+  addTag(tag: Tag) {
+    const same = (t: Tag) => t.id === tag.id;
+    return addShown(() => this.loaded().tags, (list) => (this.loaded().tags = list), tag, same, () => api.addTag(this.id, tag.id), byName);
   }
 
-  async removeTag(tag: Tag) {
-    const c = this.loaded();
-    const index = c.tags.findIndex((t) => t.id === tag.id);
-    if (index < 0) return;
-    c.tags.splice(index, 1);
-    try {
-      await api.removeTag(this.id, tag.id);
-    } catch (e) {
-      if (!c.tags.some((t) => t.id === tag.id)) c.tags.splice(Math.min(index, c.tags.length), 0, tag);
-      throw e;
-    }
+  removeTag(tag: Tag) {
+    return removeShown(() => this.loaded().tags, (t) => t.id === tag.id, () => api.removeTag(this.id, tag.id));
   }
 
-  async assign(member: Member) {
-    const c = this.loaded();
-    if (c.assigned_users.some((u) => u.member_id === member.id)) return;
-    c.assigned_users.push({ member_id: member.id, user_id: member.user_id, name: member.name });
-    try {
-      await api.assignMember(this.id, member.id);
-    } catch (e) {
-      c.assigned_users = c.assigned_users.filter((u) => u.member_id !== member.id);
-      throw e;
-    }
+  assign(member: Member) {
+    const user: AssignedUser = { member_id: member.id, user_id: member.user_id, name: member.name };
+    const same = (u: AssignedUser) => u.member_id === member.id;
+    return addShown(() => this.loaded().assigned_users, (list) => (this.loaded().assigned_users = list), user, same, () =>
+      api.assignMember(this.id, member.id),
+    );
   }
 
-  async unassign(user: AssignedUser) {
-    const c = this.loaded();
-    const index = c.assigned_users.findIndex((u) => u.member_id === user.member_id);
-    if (index < 0) return;
-    c.assigned_users.splice(index, 1);
-    try {
-      await api.unassignMember(this.id, user.member_id);
-    } catch (e) {
-      if (!c.assigned_users.some((u) => u.member_id === user.member_id)) c.assigned_users.splice(index, 0, user);
-      throw e;
-    }
+  unassign(user: AssignedUser) {
+    return removeShown(() => this.loaded().assigned_users, (u) => u.member_id === user.member_id, () => api.unassignMember(this.id, user.member_id));
   }
 }
 
@@ -201,27 +185,26 @@ export class Pickers {
   members = $state<Member[] | null>(null);
   error = $state("");
 
-  async loadTags() {
+  async #load(read: () => Promise<void>) {
     try {
-      this.tags = await api.listTags();
+      await read();
       this.error = "";
     } catch (e) {
       this.error = errorMessage(e);
     }
   }
 
-  async loadMembers() {
-    try {
-      this.members = await api.listMembers();
-      this.error = "";
-    } catch (e) {
-      this.error = errorMessage(e);
-    }
+  loadTags() {
+    return this.#load(async () => void (this.tags = await api.listTags()));
+  }
+
+  loadMembers() {
+    return this.#load(async () => void (this.members = await api.listMembers()));
   }
 
   async createTag(name: string, color: string): Promise<Tag> {
     const tag = await api.createTag({ name, color });
-    this.tags = [...(this.tags ?? []), tag].sort((a, b) => a.name.localeCompare(b.name));
+    this.tags = [...(this.tags ?? []), tag].sort(byName);
     return tag;
   }
 }

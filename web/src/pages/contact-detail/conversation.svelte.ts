@@ -1,6 +1,6 @@
 import * as api from "../../lib/api";
-import { errorMessage, type FeedItem, type FeedKind, type Message, type PhoneLine, type ReplySuggestions } from "../../lib/api";
-import { ContactReader } from "./reader.svelte";
+import { errorMessage, type FeedItem, type FeedKind, type FeedPage, type Message, type PhoneLine, type ReplySuggestions } from "../../lib/api";
+import { CursorReader } from "./reader.svelte";
 
 /**
  * A timeline entry as shown. `pending` until the server has accepted a message sent from here;
@@ -35,11 +35,10 @@ const matches = (kind: FeedKind, item: FeedItem) => kind === "all" || (kind === 
  * suggestions for inbound messages. Sent messages show at once as queued; the feed is read
  * again every 2 s while any outbound message is still queued or sending, for up to 30 s.
  */
-export class ConversationState extends ContactReader {
+export class ConversationState extends CursorReader<FeedPage> {
   kind = $state<FeedKind>("all");
   /** Newest first, as the server pages them; the view shows them oldest first. */
   items = $state<ViewItem[]>([]);
-  nextCursor = $state<string | null>(null);
   /** The organization's phone lines; null until known, or when they could not be read. */
   lines = $state<PhoneLine[] | null>(null);
   /** The text in the compose bar: suggestions are put here to be edited. */
@@ -65,18 +64,21 @@ export class ConversationState extends ContactReader {
     this.scroll = { seq: this.scroll.seq + 1, reason };
   }
 
-  /** The first page for the current filter; entries still being sent stay. */
-  fetch() {
-    return this.readFirst(
-      () => api.listFeed(this.contactId, this.kind, null),
-      (page) => {
-        const pending = this.items.filter((i) => i.pending);
-        this.items = [...page.items, ...pending].sort(newestFirst);
-        this.nextCursor = page.next_cursor;
-        this.#scrollTo("load");
-        this.#watch();
-      },
-    );
+  protected readPage(cursor: string | null) {
+    return api.listFeed(this.contactId, this.kind, cursor);
+  }
+
+  /** A first page keeps the entries still being sent; older pages go above the ones shown. */
+  protected showPage(page: FeedPage, first: boolean) {
+    if (!first) {
+      const known = new Set(this.items.map((i) => `${i.kind}-${i.id}`));
+      this.items.push(...page.items.filter((i) => !known.has(`${i.kind}-${i.id}`)));
+      return;
+    }
+    const pending = this.items.filter((i) => i.pending);
+    this.items = [...page.items, ...pending].sort(newestFirst);
+    this.#scrollTo("load");
+    this.#watch();
   }
 
   filter(kind: FeedKind) {
@@ -84,20 +86,6 @@ export class ConversationState extends ContactReader {
     this.kind = kind;
     this.suggestionsFor = null;
     void this.fetch();
-  }
-
-  /** Older entries, above the ones shown. Throws the reason when the server refuses. */
-  async loadEarlier() {
-    const cursor = this.nextCursor;
-    if (!cursor || this.loadingMore) return;
-    await this.readMore(
-      () => api.listFeed(this.contactId, this.kind, cursor),
-      (page) => {
-        const known = new Set(this.items.map((i) => `${i.kind}-${i.id}`));
-        this.items.push(...page.items.filter((i) => !known.has(`${i.kind}-${i.id}`)));
-        this.nextCursor = page.next_cursor;
-      },
-    );
   }
 
   /** The lines texts are sent from. Unknown lines do not stop anyone: the server has the last word. */

@@ -1,7 +1,7 @@
 import * as api from "../../lib/api";
-import type { ActivityItem, ActivityKind, Memory, Note, NoteArea, NoteSort, Todo } from "../../lib/api";
+import type { ActivityItem, ActivityKind, ActivityPage, Memory, Note, NoteArea, NoteSort, Todo } from "../../lib/api";
 import { notices } from "../../lib/notices.svelte";
-import { ContactReader } from "./reader.svelte";
+import { ContactReader, CursorReader } from "./reader.svelte";
 
 /** What the assistant has synthesized about the contact from its calls and messages. */
 export class MemoryState extends ContactReader {
@@ -196,38 +196,28 @@ export class TodosState extends ContactReader {
 }
 
 /** The merged timeline of calls, notes and todos, a page at a time. */
-export class ActivityState extends ContactReader {
+export class ActivityState extends CursorReader<ActivityPage> {
   kind = $state<ActivityKind>("all");
   items = $state<ActivityItem[]>([]);
-  nextCursor = $state<string | null>(null);
   /** Notes or todos changed since the timeline was read. */
   stale = true;
 
-  fetch() {
+  protected readPage(cursor: string | null) {
+    return api.listActivity(this.contactId, this.kind, cursor);
+  }
+
+  protected showPage(page: ActivityPage, first: boolean) {
+    if (first) this.items = page.items;
+    else this.items.push(...page.items);
+  }
+
+  override fetch() {
     this.stale = false;
-    return this.readFirst(
-      () => api.listActivity(this.contactId, this.kind, null),
-      (page) => {
-        this.items = page.items;
-        this.nextCursor = page.next_cursor;
-      },
-    );
+    return super.fetch();
   }
 
   /** When the tab is shown: read again only what may have changed. */
   show() {
     if (this.stale) void this.fetch();
-  }
-
-  async fetchMore() {
-    const cursor = this.nextCursor;
-    if (!cursor) return;
-    await this.readMore(
-      () => api.listActivity(this.contactId, this.kind, cursor),
-      (page) => {
-        this.items.push(...page.items);
-        this.nextCursor = page.next_cursor;
-      },
-    );
   }
 }

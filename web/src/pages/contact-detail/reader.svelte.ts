@@ -10,7 +10,6 @@ export type Load = { kind: "loading" } | { kind: "failed"; message: string } | {
 export class ContactReader {
   load = $state<Load>({ kind: "loading" });
   refreshing = $state(false);
-  loadingMore = $state(false);
   readonly contactId: string;
   #generation = 0;
 
@@ -45,12 +44,39 @@ export class ContactReader {
   /** The next page, after the ones shown. Throws the reason when the server refuses. */
   protected async readMore<P>(read: () => Promise<P>, show: (page: P) => void) {
     const latest = this.latest();
-    this.loadingMore = true;
-    try {
-      const page = await read();
-      if (latest()) show(page);
-    } finally {
-      this.loadingMore = false;
-    }
+    const page = await read();
+    if (latest()) show(page);
+  }
+}
+
+/** What the server pages by cursor: `nextCursor` is where the next page starts, null at the end. */
+export abstract class CursorReader<P extends { next_cursor: string | null }> extends ContactReader {
+  nextCursor = $state<string | null>(null);
+
+  protected abstract readPage(cursor: string | null): Promise<P>;
+  /** Puts a page on screen: the first replaces what is shown, the next ones add to it. */
+  protected abstract showPage(page: P, first: boolean): void;
+
+  fetch() {
+    return this.readFirst(
+      () => this.readPage(null),
+      (page) => {
+        this.showPage(page, true);
+        this.nextCursor = page.next_cursor;
+      },
+    );
+  }
+
+  /** Throws the reason when the server refuses. */
+  async fetchMore() {
+    const cursor = this.nextCursor;
+    if (!cursor) return;
+    await this.readMore(
+      () => this.readPage(cursor),
+      (page) => {
+        this.showPage(page, false);
+        this.nextCursor = page.next_cursor;
+      },
+    );
   }
 }
