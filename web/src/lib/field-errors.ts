@@ -1,4 +1,5 @@
 import { ApiError, errorMessage } from "./api";
+import { capitalize } from "./text";
 
 /**
  * Splits a failed save into messages per form field and one for the form: the API names fields
@@ -20,5 +21,3 @@ export function splitErrors<F extends string>(
   }
   return { fields, form: errorMessage(e) };
 }
-
-const capitalize = (s: string) => (s ? s[0]!.toUpperCase() + s.slice(1) : s);

@@ -24,5 +24,3 @@ export function timeAgo(iso: string, now = Date.now()): string {
 }
 
 export const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString()} ${n === 1 ? one : many}`;
-
-export const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

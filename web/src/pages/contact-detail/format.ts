@@ -1,4 +1,4 @@
-import { capitalize } from "../../lib/format";
+import { capitalize } from "../../lib/text";
 
 // Words and dates for the contact detail page, in the reader's locale and time zone.
 
