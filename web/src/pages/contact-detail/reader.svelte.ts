@@ -7,7 +7,7 @@ export type Load = { kind: "loading" } | { kind: "failed"; message: string } | {
  * supersedes reads still under way, and a reload (another filter) keeps what is on screen,
  * marked `refreshing`.
  */
-export class ContactReader {
+export abstract class ContactReader {
   load = $state<Load>({ kind: "loading" });
   refreshing = $state(false);
   readonly contactId: string;
@@ -16,6 +16,9 @@ export class ContactReader {
   constructor(contactId: string) {
     this.contactId = contactId;
   }
+
+  /** Reads it (again) from the start. */
+  abstract fetch(): Promise<void>;
 
   /** True for as long as no newer first page has been asked for. */
   protected latest(): () => boolean {
