@@ -5,7 +5,7 @@ import worker from "../worker/index";
 import { TRANSCRIPT_TOKEN_BUDGET } from "../worker/ai/extraction";
 import { enrichCall } from "../worker/jobs/enrich";
 import { orgStore } from "../worker/store/client";
-import { type Org, addMember, call, createApiKey, createContact, createOrg, expectProblem, storeExec, storeRows } from "./helpers";
+import { type Org, addMember, call, createApiKey, createOrg, expectProblem, storeExec, storeRows } from "./helpers";
 
 const NS = "enrichment";
 const fake = `${inject("openaiUrl")}/ns/${NS}`;

@@ -1,8 +1,6 @@
-import { sql } from "drizzle-orm";
 import {
   index,
   integer,
-  primaryKey,
   sqliteTable,
   text,
   uniqueIndex,

@@ -1,11 +1,11 @@
-import { asc, eq, sql } from "drizzle-orm";
+import { type SQL, eq, sql } from "drizzle-orm";
 import { newId, nowIso } from "../lib/ids";
 import { formatPhone } from "../lib/phone";
 import { Problem, notFound } from "../lib/problem";
 import type { Contact, ContactCreateInput, ContactUpdateInput, ListQuery } from "../schemas/contacts";
 import { parsePhoneInput, phoneConflict } from "./numbers";
 import { type StoreContext, type StoreDb, inIds } from "./context";
-import { contactAddresses, contactEmails, contactPhones, contacts, contactTags, contactUser, members, tags } from "./schema";
+import { contactAddresses, contactEmails, contactPhones, contacts } from "./schema";
 import { runList } from "./search";
 
 type ContactRow = typeof contacts.$inferSelect;
@@ -59,69 +59,57 @@ export const addressJson = (a: typeof contactAddresses.$inferSelect) => ({
   is_primary: a.isPrimary,
 });
 
-function groupBy<T>(rows: T[], key: (row: T) => string): Map<string, T[]> {
-  const map = new Map<string, T[]>();
-  for (const row of rows) {
-    const k = key(row);
-    const list = map.get(k);
-    if (list) list.push(row);
-    else map.set(k, [row]);
-  }
-  return map;
-}
+/** A JSON array, built by SQLite, of the rows `query` selects as `j` (one json_object each), in its order. */
+const jsonRows = (query: SQL) => sql<string>`(SELECT coalesce(json_group_array(json(x.j)), '[]') FROM (${query}) x)`;
 
 /**
- * The statements that load full contacts (with phones, emails, addresses, tags, assigned users):
- * drizzle queries, so the benchmark can run the same SQL (toSQL()) in sqlite3.
+ * The one statement that loads full contacts with their phones, emails, addresses, tags and
+ * assignees (SQLite builds the lists as JSON: in a Durable Object every statement and every row
+ * handed to JavaScript costs more than the SQL itself). A drizzle query, so the benchmark can run
+ * the same SQL (toSQL()) in sqlite3.
  */
 export function contactQueries(db: StoreDb, ids: string[]) {
   return {
-    rows: db.select().from(contacts).where(inIds(contacts.id, ids)),
-    phones: db.select().from(contactPhones).where(inIds(contactPhones.contactId, ids)).orderBy(asc(contactPhones.createdAt), asc(contactPhones.id)),
-    emails: db.select().from(contactEmails).where(inIds(contactEmails.contactId, ids)).orderBy(asc(contactEmails.createdAt), asc(contactEmails.id)),
-    addresses: db
-      .select()
-      .from(contactAddresses)
-      .where(inIds(contactAddresses.contactId, ids))
-      .orderBy(asc(contactAddresses.createdAt), asc(contactAddresses.id)),
-    tags: db
-      .select({ contactId: contactTags.contactId, id: tags.id, name: tags.name, color: tags.color })
-      .from(contactTags)
-      .innerJoin(tags, eq(tags.id, contactTags.tagId))
-      .where(inIds(contactTags.contactId, ids))
-      .orderBy(asc(tags.nameNormalized)),
-    assigned: db
-      .select({ contactId: contactUser.contactId, memberId: contactUser.memberId, userId: members.userId, name: members.name })
-      .from(contactUser)
-      .innerJoin(members, eq(members.id, contactUser.memberId))
-      .where(inIds(contactUser.contactId, ids))
-      .orderBy(asc(members.name)),
+    contacts: db
+      .select({
+        contact: contacts,
+        phones: jsonRows(sql`SELECT json_object('id', p.id, 'phone_number', p.phone_number, 'label', p.label, 'is_preferred', p.is_preferred) AS j
+          FROM contact_phones p WHERE p.contact_id = ${contacts.id} ORDER BY p.created_at, p.id`),
+        emails: jsonRows(sql`SELECT json_object('id', e.id, 'email', e.email, 'label', e.label, 'is_preferred', e.is_preferred) AS j
+          FROM contact_emails e WHERE e.contact_id = ${contacts.id} ORDER BY e.created_at, e.id`),
+        addresses: jsonRows(sql`SELECT json_object('id', a.id, 'label', a.label, 'street', a.street, 'city', a.city, 'state', a.state, 'zip', a.zip,
+            'country', a.country, 'is_primary', a.is_primary) AS j
+          FROM contact_addresses a WHERE a.contact_id = ${contacts.id} ORDER BY a.created_at, a.id`),
+        tags: jsonRows(sql`SELECT json_object('id', t.id, 'name', t.name, 'color', t.color) AS j
+          FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.contact_id = ${contacts.id} ORDER BY t.name_normalized`),
+        assigned: jsonRows(sql`SELECT json_object('member_id', m.id, 'user_id', m.user_id, 'name', m.name) AS j
+          FROM contact_user cu JOIN members m ON m.id = cu.member_id WHERE cu.contact_id = ${contacts.id} ORDER BY m.name`),
+      })
+      .from(contacts)
+      .where(inIds(contacts.id, ids)),
   };
 }
 
 /** Full contacts (with phones, emails, addresses, tags, assigned users) in the order of `ids`. */
 export function loadContacts(s: StoreContext, ids: string[]): Contact[] {
   if (ids.length === 0) return [];
-  const q = contactQueries(s.db, ids);
-  const [rows, phones, emails, addresses, tagRows, assigned] = [q.rows.all(), q.phones.all(), q.emails.all(), q.addresses.all(), q.tags.all(), q.assigned.all()];
+  const rows = contactQueries(s.db, ids).contacts.all();
   const region = s.defaultRegion();
-  const phonesBy = groupBy(phones, (p) => p.contactId);
-  const emailsBy = groupBy(emails, (e) => e.contactId);
-  const addressesBy = groupBy(addresses, (a) => a.contactId);
-  const tagsBy = groupBy(tagRows, (t) => t.contactId);
-  const assignedBy = groupBy(assigned, (a) => a.contactId);
-  const byId = new Map(rows.map((r) => [r.id, r]));
+  const byId = new Map(rows.map((r) => [r.contact.id, r]));
   return ids.flatMap((id) => {
     const row = byId.get(id);
     if (!row) return [];
+    const phones = JSON.parse(row.phones) as { id: string; phone_number: string; label: string | null; is_preferred: number }[];
+    const emails = JSON.parse(row.emails) as { id: string; email: string; label: string | null; is_preferred: number }[];
+    const addresses = JSON.parse(row.addresses) as (Omit<Contact["addresses"][number], "is_primary"> & { is_primary: number })[];
     return [
       {
-        ...contactJson(row),
-        phones: (phonesBy.get(id) ?? []).map((p) => phoneJson(p, region)),
-        emails: (emailsBy.get(id) ?? []).map(emailJson),
-        addresses: (addressesBy.get(id) ?? []).map(addressJson),
-        tags: (tagsBy.get(id) ?? []).map(({ id, name, color }) => ({ id, name, color })),
-        assigned_users: (assignedBy.get(id) ?? []).map((a) => ({ member_id: a.memberId, user_id: a.userId, name: a.name })),
+        ...contactJson(row.contact),
+        phones: phones.map((p) => ({ id: p.id, phone_number: p.phone_number, formatted: formatPhone(p.phone_number, region), label: p.label, is_preferred: p.is_preferred === 1 })),
+        emails: emails.map((e) => ({ ...e, is_preferred: e.is_preferred === 1 })),
+        addresses: addresses.map((a) => ({ ...a, is_primary: a.is_primary === 1 })),
+        tags: JSON.parse(row.tags) as Contact["tags"],
+        assigned_users: JSON.parse(row.assigned) as Contact["assigned_users"],
       },
     ];
   });
