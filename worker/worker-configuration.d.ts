@@ -7,6 +7,8 @@ interface __BaseEnv_Env {
 	ENRICHMENT_QUEUE: Queue;
 	SMS_QUEUE: Queue;
 	MEDIA_QUEUE: Queue;
+	PIPELINE_RATE_LIMIT: RateLimit;
+	SEARCH_RATE_LIMIT: RateLimit;
 	ASSETS: Fetcher;
 	OPENAI_MODEL: string;
 	OPENAI_BASE_URL: string;

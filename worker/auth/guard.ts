@@ -3,6 +3,7 @@ import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { apiKeys, member, organization } from "../global/schema";
 import type { AppEnv, Principal, Role } from "../http/env";
+import { type RateLimitName, rateLimit } from "../http/rate-limit";
 import { nowIso } from "../lib/ids";
 import { Problem } from "../lib/problem";
 import { orgStore } from "../store/client";
@@ -130,8 +131,13 @@ const API_KEY = { apiKey: [] };
 export const memberAccess = { middleware: [memberOnly], security: [SESSION] };
 /** Owners and admins of the active organization. */
 export const adminAccess = { middleware: [adminOnly], security: [SESSION] };
-/** The call pipeline (an organization API key) or an admin session. */
-export const pipelineAccess = { middleware: [pipelineOnly], security: [API_KEY, SESSION] };
+/** An access whose requests also count against a rate limit (after its guard: keyed by the principal). */
+export const rateLimited = <A extends { middleware: readonly unknown[] }>(access: A, name: RateLimitName) => ({
+  ...access,
+  middleware: [...access.middleware, rateLimit(name)],
+});
+/** The call pipeline (an organization API key, rate limited per key) or an admin session. */
+export const pipelineAccess = rateLimited({ middleware: [pipelineOnly], security: [API_KEY, SESSION] }, "pipeline");
 
 /** The session principal, for routes guarded by memberOnly or adminOnly. */
 export function sessionOf(p: Principal) {

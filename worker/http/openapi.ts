@@ -1,6 +1,7 @@
 import { OpenAPIHono, type RouteConfig, createRoute, z } from "@hono/zod-openapi";
 import type { AppEnv } from "./env";
 import { Problem } from "../lib/problem";
+import { isRateLimiter } from "./rate-limit";
 
 export const ProblemSchema = z
   .object({
@@ -70,7 +71,7 @@ export interface Access {
 
 /**
  * A route of this API (createRoute), with every error status it can answer declared from what it
- * takes: 401 (and 403 with a guard) from its access, 400 for parameters, query or body, 404 for path ids, 413/415
+ * takes: 401 (and 403 with a guard) from its access, 429 from a rate limit in its middleware, 400 for parameters, query or body, 404 for path ids, 413/415
  * for a JSON body; `errors` adds the ones its handler answers besides (404, 409, 502, 503);
  * `conflict` declares its 409 body.
  */
@@ -80,6 +81,7 @@ export function apiRoute<const R extends RouteConfig>(config: R & { operationId:
   // 401 from a guard or a webhook's signature; 403 where a guard may refuse a principal.
   const statuses = new Set<ErrorStatus>([401, ...errors]);
   if (route.security?.length) statuses.add(403);
+  if ([route.middleware].flat().some(isRateLimiter)) statuses.add(429);
   if (request.params || request.query || request.body) statuses.add(400);
   if (request.params) statuses.add(404);
   if (request.body && "application/json" in (request.body.content ?? {})) {

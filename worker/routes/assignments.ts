@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
-import { adminAccess } from "../auth/guard";
+import { adminAccess, rateLimited } from "../auth/guard";
 import type { Db } from "../global/db";
 import { member, user } from "../global/schema";
 import { IdParam, apiRoute, createRouter, jsonBody, jsonContent, noContent } from "../http/openapi";
@@ -16,7 +16,7 @@ const listRoute = apiRoute({
   path: "/contacts/assignments",
   tags: ["Assignments"],
   summary: "Contacts with their assignees, filterable by search, tags and member (admin)",
-  ...adminAccess,
+  ...rateLimited(adminAccess, "search"),
   request: { query: AssignmentQuery },
   responses: { 200: jsonContent(AssignmentPage, "A page of assignments") },
 });

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { memberAccess } from "../auth/guard";
+import { memberAccess, rateLimited } from "../auth/guard";
 import { IdParam, PhoneConflictSchema, apiRoute, createRouter, jsonBody, jsonContent, noContent } from "../http/openapi";
 import { ContactCreate, ContactListQuery, ContactSchema, ContactUpdate, paginated } from "../schemas/contacts";
 
@@ -12,7 +12,7 @@ const listRoute = apiRoute({
   path: "/contacts/list",
   tags: ["Contacts"],
   summary: "List contacts with search, sort, tag filter (OR) and pagination",
-  ...memberAccess,
+  ...rateLimited(memberAccess, "search"),
   request: { query: ContactListQuery },
   responses: { 200: jsonContent(ContactPage, "A page of contacts") },
 });
