@@ -45,6 +45,8 @@ function ensureBuilt() {
 // Third-party APIs are real local HTTP servers speaking their wire formats (test/fakes).
 const { startFakeOpenAI } = await import(pathToFileURL(join(ROOT, "test/fakes/openai-server.mjs")).href);
 const { startFakeTwilio } = await import(pathToFileURL(join(ROOT, "test/fakes/twilio-server.mjs")).href);
+const { expectAccessible } = await import(pathToFileURL(join(ROOT, "test/e2e/lib/flows.mjs")).href);
+const shoot = (page, name) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 const [fakeOpenAI, fakeTwilio] = await Promise.all([startFakeOpenAI(), startFakeTwilio()]);
 const TWILIO_SID = "ACe2e0000000000000000000000000000";
 /** What tests get as `t.fakes`: script the model at `${openai}/__script`, read Twilio at `${twilio}/__requests/${twilioSid}`. */
@@ -184,7 +186,11 @@ async function runTests(baseURL, tests) {
           page.on("pageerror", (e) => pageErrors.push(e.message));
           return page;
         },
-        screenshot: (page, name) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true }),
+        /** A view a person sees: screenshotted, then checked with axe-core (WCAG 2.1 AA). */
+        async screenshot(page, name) {
+          await shoot(page, name);
+          await expectAccessible(page, name);
+        },
       };
       const started = Date.now();
       try {
@@ -196,7 +202,7 @@ async function runTests(baseURL, tests) {
         failed++;
         const pages = contexts.flatMap((c) => c.pages());
         await Promise.all(
-          pages.map((page, i) => t.screenshot(page, `failed-${test.name.replace(/\W+/g, "-")}-${i}`).catch(() => {})),
+          pages.map((page, i) => shoot(page, `failed-${test.name.replace(/\W+/g, "-")}-${i}`).catch(() => {})),
         );
         console.log(`✗ ${test.name} (${Date.now() - started} ms)\n  ${(e?.stack ?? String(e)).replaceAll("\n", "\n  ")}`);
       } finally {

@@ -1,6 +1,7 @@
 // Steps a person takes, shared by the browser tests.
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 
 const SCREENSHOTS = join(import.meta.dirname, "../../../test-results/screenshots");
@@ -103,8 +104,11 @@ export async function screenshot(t, page, name) {
   await t.screenshot(page, name);
 }
 
-/** Only what the viewport shows: a modal dialog over the page as a person sees it. */
-export const viewportScreenshot = (page, name) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+/** Only what the viewport shows: a modal dialog over the page as a person sees it (axe-checked too). */
+export async function viewportScreenshot(page, name) {
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+  await expectAccessible(page, name);
+}
 
 /** Only one part of the page (a settings section, say), to look at it closely. */
 export const elementScreenshot = (locator, name) => locator.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
@@ -117,3 +121,28 @@ export const focused = (page) =>
     const label = el.getAttribute("aria-label") ?? el.labels?.[0]?.textContent ?? el.getAttribute("name") ?? el.textContent;
     return (label ?? "").replace(/\s+/g, " ").trim();
   });
+
+const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+/** The WCAG 2.1 A and AA rules axe-core checks; a serious or critical finding fails the test. */
+const WCAG21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+
+/** Runs axe-core inside the page as it is now; throws listing each serious or critical violation. */
+export async function expectAccessible(page, where) {
+  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ path: AXE });
+  const violations = await page.evaluate(async (tags) => {
+    // eslint-disable-next-line no-undef
+    const result = await axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(" ")}: ${n.failureSummary?.split("\n").slice(1).join(" ")}`),
+    }));
+  }, WCAG21_AA);
+  const blocking = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  assert.deepEqual(
+    blocking.map((v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.join("\n    ")}`),
+    [],
+    `axe-core on ${where} (${page.viewportSize()?.width} px)`,
+  );
+}

@@ -6,12 +6,12 @@ const selectBase =
 export const field = {
   label: "block text-xs font-medium text-zinc-600",
   input:
-    "block h-9 w-full min-w-0 rounded-md border border-zinc-300 bg-white px-2.5 text-base text-zinc-900 shadow-xs placeholder:text-zinc-400 focus:border-indigo-600 focus:ring-3 focus:ring-indigo-600/30 focus:outline-none aria-invalid:border-red-400 sm:text-sm",
+    "block h-9 w-full min-w-0 rounded-md border border-zinc-300 bg-white px-2.5 text-base text-zinc-900 shadow-xs placeholder:text-zinc-500 focus:border-indigo-600 focus:ring-3 focus:ring-indigo-600/30 focus:outline-none aria-invalid:border-red-400 sm:text-sm",
   /** Without a width: give it w-full or let it size to its options. */
   select: `h-9 text-base sm:text-sm ${selectBase}`,
   selectSmall: `h-7 text-xs ${selectBase}`,
   textarea:
-    "block w-full rounded-md border border-zinc-300 bg-white px-2.5 py-2 text-base text-zinc-900 shadow-xs placeholder:text-zinc-400 focus:border-indigo-600 focus:ring-3 focus:ring-indigo-600/30 focus:outline-none sm:text-sm",
+    "block w-full rounded-md border border-zinc-300 bg-white px-2.5 py-2 text-base text-zinc-900 shadow-xs placeholder:text-zinc-500 focus:border-indigo-600 focus:ring-3 focus:ring-indigo-600/30 focus:outline-none sm:text-sm",
   error: "mt-1 text-xs text-red-700",
 };
 
