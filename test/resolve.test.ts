@@ -27,6 +27,10 @@ describe("resolve_contact", () => {
     const contact = await call("GET", `/api/contacts/${[...ids][0]}`, { cookie: org.owner.cookie });
     expect(contact.body).toMatchObject({ first_name: "", last_name: "", source: "inbound_call" });
     expect(contact.body.phones).toMatchObject([{ phone_number: "+14155550101", is_preferred: true }]);
+    // The stub is in the search index once, with its number: found by its last digits.
+    expect(await count("SELECT count(*) AS n FROM contact_search")).toBe(1);
+    const found = await call("GET", "/api/contacts/list?search=0101", { cookie: org.owner.cookie });
+    expect(found.body.contacts.map((c: { id: string }) => c.id)).toEqual([...ids]);
   });
 
   it("finds an existing contact whatever format the carrier sends", async () => {
