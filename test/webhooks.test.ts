@@ -132,6 +132,13 @@ describe("Retell", () => {
     expect(calls[0].analyses).toEqual([{ analyzer: "retell", runs: [expect.objectContaining({ results: expect.objectContaining({ call_summary: "Zoe booked a cleaning." }) })] }]);
   });
 
+  it("a recording link that is not https is not kept (the app shows it as a link)", async () => {
+    const base = { call_id: "call_retell_js", direction: "inbound", from_number: "+14155550709", to_number: "+12125550100", start_timestamp: 1764600000000 };
+    const ended = { ...base, call_status: "ended", end_timestamp: 1764600010000, recording_url: "javascript:alert(document.cookie)" };
+    expect((await retell(retellUrl, { event: "call_ended", call: ended })).status).toBe(204);
+    expect(await callRow(org, "retell:call_retell_js")).toMatchObject({ recording_url: null, duration_seconds: 10 });
+  });
+
   it("a bad or stale signature, or another organization's key, is 401 and records nothing; an unknown event is acknowledged", async () => {
     const before = await orgSnapshot(org.id);
     const event = { event: "call_started", call: { call_id: "call_forged", direction: "inbound", from_number: "+14155550704", to_number: "+12125550100", start_timestamp: Date.now() } };

@@ -173,3 +173,53 @@ export async function backupIsDownloadedAndRestoredIntoANewOrganization(t) {
   await elementScreenshot(restore, "settings-backup-refused-375");
   await elementScreenshot(section, "settings-backup-1280");
 }
+
+export async function voiceAgentsAreConnectedShowTheirLastEventAndDisconnect(t) {
+  const { sign } = await import("retell-sdk/lib/webhook_auth");
+  const { page } = await newOrganization(t);
+  await navigateTo(page, "Settings");
+  const section = page.locator("section#voice-agents");
+  await section.getByText("No voice agent connected yet").waitFor();
+
+  // Vapi's secret is checked by the server: the problem is shown under its field.
+  const form = page.getByRole("form", { name: "Connect a voice agent" });
+  await form.getByLabel("Platform").selectOption("vapi");
+  await form.getByLabel("Server URL secret").fill("short");
+  await form.getByLabel("Assistant ID").fill("asst_front_desk");
+  await form.getByRole("button", { name: "Connect Vapi" }).click();
+  await form.getByText("Looks too short to be a real key").waitFor();
+
+  // Retell: connected, then its webhook URL is shown to paste into Retell.
+  const retellKey = "key_e2e_retell_0123456789";
+  await form.getByLabel("Platform").selectOption("retell");
+  await form.getByLabel("Name (optional)").fill("Front desk agent");
+  await form.getByLabel("Retell API key").fill(retellKey);
+  await form.getByRole("button", { name: "Connect Retell AI" }).click();
+  await section.getByText("Now paste this URL into Retell AI").waitFor();
+  const url = await section.getByRole("status").getByRole("textbox", { name: "Webhook URL of Front desk agent" }).inputValue();
+  assert.match(url, /\/api\/integrations\/retell\/[0-9a-f-]{36}$/);
+  await elementScreenshot(section, "settings-voice-agents-connected-1280");
+  await section.getByRole("button", { name: "Done" }).click();
+  const list = page.getByRole("list", { name: "Voice agents" });
+  await list.getByText(/No events yet/).waitFor();
+
+  // Retell rings (signed as Retell signs): the row shows the event after a reload.
+  const raw = JSON.stringify({ event: "call_inbound", event_timestamp: Date.now(), call_inbound: { agent_id: "agent_e2e", from_number: "+14155550188", to_number: "+12125550100" } });
+  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", "x-retell-signature": await sign(raw, retellKey) }, body: raw });
+  assert.equal(res.status, 200, await res.text());
+  await page.reload();
+  await list.getByText(/Last event .*: call inbound/).waitFor();
+  await screenshot(t, page, "settings-voice-agents-1280");
+  await page.setViewportSize({ width: 375, height: 800 });
+  await section.scrollIntoViewIfNeeded();
+  await t.screenshot(page, "settings-voice-agents-375");
+  await elementScreenshot(section, "settings-voice-agents-section-375");
+
+  // Disconnecting asks first; then the URL is refused.
+  await list.getByRole("button", { name: "Disconnect Front desk agent" }).click();
+  const confirm = page.getByRole("dialog", { name: "Disconnect “Front desk agent”?" });
+  await confirm.getByRole("button", { name: "Disconnect" }).click();
+  await section.getByText("No voice agent connected yet").waitFor();
+  const after = await fetch(url, { method: "POST", headers: { "content-type": "application/json", "x-retell-signature": await sign(raw, retellKey) }, body: raw });
+  assert.equal(after.status, 404);
+}

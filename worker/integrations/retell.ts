@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { PlatformCall } from "./platform";
+import { type PlatformCall, httpsUrl } from "./platform";
 
 // Retell AI's webhooks, as Retell documents them (docs.retellai.com: secure-webhook,
 // webhook-overview, inbound-call-webhook) and its SDK (retell-sdk, lib/webhook_auth) checks them.
@@ -74,7 +74,7 @@ export function retellCall(event: Extract<RetellEvent, { call: unknown }>): Plat
     endedAt: event.event === "call_started" ? undefined : iso(call.end_timestamp),
     durationSeconds: duration === undefined ? undefined : Math.round(duration / 1000),
     transcript: call.transcript?.trim() ? call.transcript : undefined,
-    recordingUrl: call.recording_url,
+    recordingUrl: httpsUrl(call.recording_url),
     analysis: call.call_analysis ? { analyzer: "retell", results: { ...call.call_analysis, disconnection_reason: call.disconnection_reason } } : undefined,
   };
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { PlatformCall } from "./platform";
+import { type PlatformCall, httpsUrl } from "./platform";
 
 // Vapi's server messages, as Vapi documents them (docs.vapi.ai: server-url/events,
 // server-authentication, assistants/personalization) and @vapi-ai/server-sdk types them.
@@ -92,7 +92,7 @@ export function vapiCall(m: VapiMessage & { call: { id: string } }): PlatformCal
     endedAt,
     durationSeconds: m.durationSeconds ?? seconds(startedAt, endedAt),
     transcript: report ? (m.artifact?.transcript ?? m.transcript) : undefined,
-    recordingUrl: recording,
+    recordingUrl: httpsUrl(recording),
     analysis:
       report && (summary || m.analysis)
         ? {

@@ -35,6 +35,8 @@ export type ApiKey = InferResponseType<(typeof api)["api-keys"]["$get"], 200>[nu
 export type CreatedApiKey = InferResponseType<(typeof api)["api-keys"]["$post"], 201>;
 export type PhoneLine = InferResponseType<(typeof api)["phone-lines"]["$get"], 200>[number];
 export type PhoneLineInput = InferRequestType<(typeof api)["phone-lines"]["$post"]>["json"];
+export type Integration = InferResponseType<typeof api.integrations.$get, 200>[number];
+export type IntegrationInput = InferRequestType<typeof api.integrations.$post>["json"];
 export type AssignmentPage = InferResponseType<typeof api.contacts.assignments.$get, 200>;
 export type ContactAssignment = AssignmentPage["contacts"][number];
 export type BulkAssignResult = InferResponseType<typeof api.contacts.assignments.bulk.$post, 200>;
@@ -354,6 +356,14 @@ export const listPhoneLines = () => read<PhoneLine[]>(() => api["phone-lines"].$
 export const createPhoneLine = (input: PhoneLineInput) => read<PhoneLine>(() => api["phone-lines"].$post({ json: input }));
 
 export const deletePhoneLine = (id: string) => sendNoContent("DELETE", path("phone-lines", id));
+
+// ---- Voice platforms (Retell, Vapi): their webhooks reach /api/integrations/{provider}/{id} --
+
+export const listIntegrations = () => read<Integration[]>(() => api.integrations.$get());
+
+export const createIntegration = (input: IntegrationInput) => read<Integration>(() => api.integrations.$post({ json: input }));
+
+export const deleteIntegration = (id: string) => sendNoContent("DELETE", path("integrations", id));
 
 // ---- Assignments ---------------------------------------------------------------------------
 
