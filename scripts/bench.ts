@@ -17,7 +17,9 @@
  *                no-op route and the reference row, one empty Durable Object call from a bare
  *                Worker (scripts/bench/bare-worker.js), and the store's own resolveCaller in a
  *                bare Durable Object on a copy of the store; 50-way bursts of one new number; known
- *                callers while two clients loop a search in the same store; afterwards
+ *                callers while two clients loop a search in the same store; POST /api/caller-context
+ *                for 100 callers with a history (memory, open todos, 20 calls) next to a known
+ *                resolve of the same callers, at c=1 and 10; afterwards
  *                duplicates and orphan stubs counted with sqlite3 on the store file, then the
  *                stubs the run created deleted again;
  *   tenants      200 small organizations (500 contacts each) beside the big one: known callers
@@ -69,6 +71,7 @@ import { cpus, loadavg } from "node:os";
 import { join, relative } from "node:path";
 import process from "node:process";
 import { assignmentKinds } from "./bench/assignments";
+import { CONTEXT, contextActivity, contextCallers, contextSpec } from "./bench/context";
 import { type Dataset, backupLines, describe, generate, identitySql, renewSessionsSql, storeSchemaVersion } from "./bench/data";
 import {
   type KindResult,
@@ -89,6 +92,7 @@ import {
   BackgroundLoop,
   FreshNumbers,
   type Integrity,
+  type KnownCaller,
   KnownCallers,
   Ledger,
   type LoadResult,
@@ -106,6 +110,7 @@ import {
   resolveVerdicts,
   sameNumberBurst,
 } from "./bench/resolve";
+import { Random } from "./bench/random";
 import { commonFirstName, queryKinds } from "./bench/search";
 import { SIZES, d1Sizes, r2Objects, sizesActivity, storeSizes } from "./bench/sizes";
 import { queryRows, runSqlite } from "./bench/sqlite";
@@ -117,7 +122,7 @@ import { type RunningWorker, appConfig, buildWorker, killWorkers, sessionCookie,
 const SECTIONS = ["search", "assignments", "resolve", "tenants", "sizes"] as const;
 type Section = (typeof SECTIONS)[number];
 /** Bump when the loader writes different rows, so --reuse reloads. */
-const LOADER_VERSION = 3;
+const LOADER_VERSION = 4;
 /** The tenants section's small organizations. */
 const TENANTS = { count: 200, contacts: 500 };
 /** GET /api/me's p50 may be at most this many times the no-op route's. */
@@ -430,6 +435,8 @@ interface ResolveSetup {
   opts: Options;
   fresh: FreshNumbers;
   known: KnownCallers;
+  /** Callers with a history (memory, todos, 20 calls), for the caller-context row. */
+  withHistory: KnownCaller[];
   searchUrl: string;
   searchHeaders: Record<string, string>;
 }
@@ -467,6 +474,24 @@ async function resolveSection(app: RunningWorker, bare: RunningWorker, s: Resolv
       log(r);
     });
   }
+  // Caller context next to a known resolve of the same callers (each with a history), at c=1 and 10.
+  const contextTarget: ResolveTarget = { label: "caller context", url: `${app.url}/api/caller-context`, headers: appTarget.headers };
+  const historyRng = new Random(`${opts.seed}/context-picks`);
+  const withHistory = () => historyRng.pick(s.withHistory);
+  for (const c of opts.concurrencies.filter((c) => c <= 10)) {
+    const [resolve, context] = await interleave(
+      [new Scenario(knownSpec(appTarget, withHistory, c, "resolve: known callers with a history (same callers as the next row)")), new Scenario(contextSpec(contextTarget, withHistory, c))],
+      plan,
+    );
+    if (resolve && context) {
+      rep.context.set(c, { resolve, context });
+      for (const r of [resolve, context]) {
+        rep.rows.push(r);
+        log(r);
+      }
+    }
+  }
+
   const burst = await sameNumberBurst(appTarget, s.fresh, ledger, 10, 50);
   rep.bursts.push({ label: "resolve", ...burst });
   console.log(`  same-number bursts: ${burst.bad}/${burst.numbers} numbers wrong, ${burst.errors} errors`);
@@ -643,7 +668,14 @@ async function main() {
 
   const parts: Part[] = [];
   const schemaVersion = storeSchemaVersion(root);
-  if (big) parts.push({ key: "big", size: `${opts.contacts} contacts`, orgs: [big], backup: (d) => backupLines(d, schemaVersion) });
+  if (big) {
+    parts.push({
+      key: "big",
+      size: `${opts.contacts} contacts, ${CONTEXT.callers} with a history`,
+      orgs: [big],
+      backup: (d) => backupLines(d, schemaVersion, contextActivity(d, opts.seed)),
+    });
+  }
   if (tenants.length) parts.push({ key: "tenants", size: `${TENANTS.count} x ${TENANTS.contacts} contacts`, orgs: tenants, backup: (d) => backupLines(d, schemaVersion) });
   if (sizes) {
     parts.push({
@@ -698,6 +730,7 @@ async function main() {
     bareKnown: new Map(),
     bareFresh: new Map(),
     bursts: [],
+    context: new Map(),
   };
   let tenantsRep: TenantsReport | undefined;
   let sizesSummary: string | undefined;
@@ -738,7 +771,7 @@ async function main() {
           t = performance.now();
           startLoad = load();
           console.log(`resolve: per concurrency ${ROUNDS} interleaved rounds of ${(opts.durationMs / ROUNDS / 1000).toFixed(1)} s per scenario, after 0.5 s warm-up each:`);
-          await resolveSection(worker, bare, { data: big, opts, fresh, known, searchUrl: kindUrl(worker.url, searchKind), searchHeaders: cookie }, ledger, rep, logRow);
+          await resolveSection(worker, bare, { data: big, opts, fresh, known, withHistory: contextCallers(big, opts.seed), searchUrl: kindUrl(worker.url, searchKind), searchHeaders: cookie }, ledger, rep, logRow);
           sectionTimes.push(`resolve ${seconds(t)}`);
         }
         if (withTenants) {

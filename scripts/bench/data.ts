@@ -315,7 +315,7 @@ export function renewSessionsSql(orgs: readonly Dataset[]): string {
   return `UPDATE session SET expires_at = ${Date.now() + 30 * DAY} WHERE token IN (${tokens});\n`;
 }
 
-type Row = Record<string, unknown>;
+export type Row = Record<string, unknown>;
 
 /** The store's schema version (what an export's header names): the store migrations' journal length. */
 export function storeSchemaVersion(root: string): number {
@@ -329,10 +329,13 @@ export interface Activity {
   calls: Row[];
   messages: Row[];
   notes: Row[];
+  todos?: Row[];
+  /** Contact memories (contact_memory rows) by contact id: part of their contact's record. */
+  memories?: Map<string, Row>;
 }
 
 /** The contact's export record: the store's column names, null columns left out. */
-function contactRecord(data: Dataset, c: Contact): Row {
+function contactRecord(data: Dataset, c: Contact, memory?: Row): Row {
   const record: Row = {
     type: "contact",
     data: {
@@ -373,13 +376,14 @@ function contactRecord(data: Dataset, c: Contact): Row {
   if (c.tagIds.length) record.tags = c.tagIds.map((t) => ({ contact_id: c.id, tag_id: t, created_at: c.createdAt }));
   const assigned = data.assignments.get(c.id);
   if (assigned) record.assignments = assigned.map((m) => ({ contact_id: c.id, member_id: m, created_at: c.createdAt }));
+  if (memory) record.memory = memory;
   return record;
 }
 
 /**
  * The organization's data as a backup file (GET /api/export's format): header, settings,
- * members, tags, phone lines, contacts with their phones, emails, tags and assignments, then
- * calls (with the transcription's text), messages and notes, and the end record with counts.
+ * members, tags, phone lines, contacts with their phones, emails, tags, assignments and memory,
+ * then calls (with the transcription's text), messages, notes and todos, and the end record.
  */
 export function* backupLines(data: Dataset, schemaVersion: number, activity?: Activity): Generator<string> {
   const counts: Record<string, number> = {};
@@ -404,10 +408,11 @@ export function* backupLines(data: Dataset, schemaVersion: number, activity?: Ac
     yield line({ type: "tag", data: { id: t.id, name: t.name, name_normalized: t.name.toLowerCase(), color, created_at: iso(ORG_CREATED + DAY) } });
   }
   for (const l of activity?.phoneLines ?? []) yield line({ type: "phone_line", data: l });
-  for (const c of data.contacts) yield line(contactRecord(data, c));
+  for (const c of data.contacts) yield line(contactRecord(data, c, activity?.memories?.get(c.id)));
   for (const r of activity?.calls ?? []) yield line(r);
   for (const r of activity?.messages ?? []) yield line(r);
   for (const r of activity?.notes ?? []) yield line(r);
+  for (const r of activity?.todos ?? []) yield line(r);
   yield line({ type: "end", counts });
 }
 

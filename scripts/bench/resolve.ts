@@ -15,6 +15,7 @@ import { Agent, request } from "node:http";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadavg } from "node:os";
+import { CONTEXT, CONTEXT_TARGET } from "./context";
 import type { Dataset } from "./data";
 import { Random, Zipf } from "./random";
 import { inlineParams, runSqlite, sqlString } from "./sqlite";
@@ -487,6 +488,8 @@ export interface ResolveReport {
     search: { completed: number; errors: number; p50: number; p95: number };
   };
   bursts: { label: string; numbers: number; width: number; bad: number; errors: number; firstError?: string }[];
+  /** POST /api/caller-context for callers with a history, and a known resolve of the same callers, interleaved (by c). */
+  context: Map<number, { resolve: LoadResult; context: LoadResult }>;
   integrity?: Integrity;
   /** The same SQL in the sqlite3 CLI on a copy of the store file (resolveSqlInCli). */
   cli?: Awaited<ReturnType<typeof resolveSqlInCli>>;
@@ -531,6 +534,9 @@ export function resolveTable(r: ResolveReport): string {
     if (row === r.mixed?.noopLoaded) return `${x(ratio(row, r.mixed.noopUnloaded))} of alone`;
     if (row === r.mixed?.unloaded || row === r.mixed?.noopUnloaded) return "";
     const c = row.concurrency;
+    const context = r.context.get(c);
+    if (row === context?.context) return `p50 ${x(row.p50 / context.resolve.p50)} of the resolve's`;
+    if (row === context?.resolve) return "";
     if ([r.known, r.fresh, r.bareKnown, r.bareFresh].some((m) => m.get(c) === row)) return `${x(ratio(row, r.doCall.get(c)))} of 1 empty DO call`;
     if (r.doCall.get(row.concurrency) === row) return `${x(ratio(row, r.bareNoop.get(row.concurrency)))} of bare no-op`;
     if (r.noop.get(row.concurrency) === row) return `${x(ratio(row, r.bareNoop.get(row.concurrency)))} of bare no-op`;
@@ -584,6 +590,14 @@ export function resolveVerdicts(r: ResolveReport, concurrencies: number[]): [str
       `${x(v)} (the no-op route under the same load: ${x(ratio(r.mixed.noopLoaded, r.mixed.noopUnloaded))} of alone)`,
     ]);
   }
+  if (r.context.size) {
+    const parts = [...r.context].map(([c, { resolve, context }]) => [c, context.p50 / resolve.p50] as const);
+    out.push([
+      `caller context p50 <= ${CONTEXT_TARGET}x a known resolve's p50 (the same callers, each with memory, ${CONTEXT.openTodos} open todos and ${CONTEXT.callsEach} calls)`,
+      parts.every(([, v]) => v <= CONTEXT_TARGET),
+      parts.map(([c, v]) => `c=${c} ${x(v)}`).join(", "),
+    ]);
+  }
   const i = r.integrity;
   if (i) {
     out.push(["duplicate phone rows = 0", i.duplicates === 0, String(i.duplicates)]);
@@ -618,7 +632,7 @@ const CONTEXT_MODULE = new URL("../../worker/store/context.ts", import.meta.url)
 
 /**
  * The statements the store's own resolveCaller runs for `phone` when the number is new (the
- * lookup, then the stub and its phone), recorded by a StoreContext whose SQL only writes down
+ * lookup first, then what writes the stub and its phone), recorded by a StoreContext whose SQL only writes down
  * what it is given (the lookup finds nothing).
  */
 export async function resolveStatements(phone: string): Promise<string[]> {
@@ -634,7 +648,7 @@ export async function resolveStatements(phone: string): Promise<string[]> {
     },
   };
   const r = resolveCaller(new StoreContext(null, sql, "bench", () => {}), phone, "inbound_call");
-  if (!r.created || log.length !== 3) throw new Error(`resolveCaller ran ${log.length} statements for a new number (the bench expects lookup + 2 inserts)`);
+  if (!r.created || !/^\s*SELECT/i.test(log[0]?.text ?? "")) throw new Error("resolveCaller's first statement for a new number is not its lookup");
   return log.map((s) => inlineParams(s.text, s.params).replace(/\s+/g, " ").trim());
 }
 
@@ -649,9 +663,12 @@ export async function resolveSqlInCli(storeFile: string, copy: string, known: Kn
   await runSqlite(storeFile, `.backup ${sqlString(copy)}\n`);
   try {
     const lines = [".timer on", ".mode list", ".headers off"];
+    // Timer lines per new number: BEGIN, each statement, COMMIT.
+    let perNumber = 0;
     for (let i = 0; i < n; i++) {
-      const [lookup, contact, phone] = await resolveStatements(fresh.take());
-      lines.push("BEGIN;", `${lookup};`, `${contact};`, `${phone};`, "COMMIT;");
+      const statements = await resolveStatements(fresh.take());
+      perNumber = statements.length + 2;
+      lines.push("BEGIN;", ...statements.map((st) => `${st};`), "COMMIT;");
     }
     const lookupOf = (await resolveStatements("+12125550199"))[0] as string;
     for (const k of known.slice(0, n)) lines.push(lookupOf.replace("'+12125550199'", sqlString(k.phone)) + ";");
@@ -661,11 +678,12 @@ export async function resolveSqlInCli(storeFile: string, copy: string, known: Kn
       .map((line) => /^Run Time: real ([\d.]+) user ([\d.]+) sys ([\d.]+)/.exec(line))
       .filter((m): m is RegExpExecArray => m !== null)
       .map((m) => ({ real: Number(m[1]) * 1000, cpu: (Number(m[2]) + Number(m[3])) * 1000 }));
-    if (runs.length !== n * 5 + Math.min(n, known.length)) throw new Error(`expected ${n * 5 + Math.min(n, known.length)} timer lines from sqlite3, got ${runs.length}`);
+    const expected = n * perNumber + Math.min(n, known.length);
+    if (runs.length !== expected) throw new Error(`expected ${expected} timer lines from sqlite3, got ${runs.length}`);
     const sum = (xs: typeof runs) => ({ real: xs.reduce((a, r) => a + r.real, 0), cpu: xs.reduce((a, r) => a + r.cpu, 0) });
-    const writes = sum(runs.slice(0, n * 5));
-    const commits = sum(runs.slice(0, n * 5).filter((_, i) => i % 5 === 4));
-    const lookups = sum(runs.slice(n * 5));
+    const writes = sum(runs.slice(0, n * perNumber));
+    const commits = sum(runs.slice(0, n * perNumber).filter((_, i) => i % perNumber === perNumber - 1));
+    const lookups = sum(runs.slice(n * perNumber));
     const k = Math.max(1, Math.min(n, known.length));
     return {
       freshReal: writes.real / n,
