@@ -74,6 +74,37 @@ describe("caller context", () => {
     expect(Object.values(vars).every((v) => typeof v === "string")).toBe(true);
   });
 
+  it("a long history: the last 3 calls newest first with their latest summary, the 5 most due open todos, every call counted", async () => {
+    const ben = await createContact(org, { first_name: "Ben", last_name: "Okoro", phones: [{ phone_number: "+1 415 555 0620" }] });
+    const started = ["2026-11-01", "2026-11-05", "2026-11-03", "2026-11-09", "2026-11-07"];
+    const ids: string[] = [];
+    for (const day of started) ids.push((await call("POST", "/api/calls", { bearer: key, body: { caller_phone: "+14155550620", started_at: `${day}T10:00:00Z` } })).body.call_id);
+    const analyze = (i: number, analyzer: string, results: object) => call("POST", `/api/calls/${ids[i]}/analyses`, { bearer: key, body: { analyzer, results } });
+    // The newest call (Nov 9): a summary, then a later Retell call_summary, then an analysis without one.
+    await analyze(3, "vapi", { summary: "First take." });
+    await analyze(3, "retell", { call_summary: "Booked a cleaning." });
+    await analyze(3, "sentiment", { label: "positive" });
+    // Nov 7: an empty summary is no summary. Nov 5: a summary that is not text is none either.
+    await analyze(4, "vapi", { summary: "" });
+    await analyze(1, "custom", { summary: 42 });
+    const todo = (title: string, due_at?: string) => call("POST", `/api/contacts/${ben.id}/todos`, { cookie: org.owner.cookie, body: { title, ...(due_at && { due_at }) } });
+    for (const [title, due] of [["no due date", undefined], ["due 12-05", "2026-12-05T12:00:00Z"], ["due 12-01", "2026-12-01T12:00:00Z"], ["due 12-03", "2026-12-03T12:00:00Z"], ["due 12-04", "2026-12-04T12:00:00Z"], ["due 12-02", "2026-12-02T12:00:00Z"]] as const) {
+      await todo(title, due);
+    }
+    const done = (await todo("done already", "2026-11-30T12:00:00Z")).body;
+    expect((await call("PUT", `/api/todos/${done.id}`, { cookie: org.owner.cookie, body: { status: "done" } })).status).toBe(200);
+
+    const res = (await context(key, { phone: "+14155550620" })).body;
+    expect(res.call_count).toBe(5);
+    expect(res.recent_calls.map((c: { id: string; summary: string | null }) => [c.id, c.summary])).toEqual([
+      [ids[3], "Booked a cleaning."],
+      [ids[4], null],
+      [ids[1], null],
+    ]);
+    expect(res.open_todos.map((t: { title: string }) => t.title)).toEqual(["due 12-01", "due 12-02", "due 12-03", "due 12-04", "due 12-05"]);
+    expect(res.dynamic_variables).toMatchObject({ last_call_at: "2026-11-09T10:00:00.000Z", last_call_summary: "Booked a cleaning.", call_count: "5" });
+  });
+
   it("a new number gets a stub and known: false, with every fact an empty string, never null", async () => {
     const res = await context(key, { phone: "+1 415 555 0602" });
     expect(res.body).toMatchObject({ known: false, full_name: "", memory: null, call_count: 0, may_contact: true });

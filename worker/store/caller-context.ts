@@ -1,9 +1,9 @@
-import { and, asc, desc, eq, sql } from "drizzle-orm";
+import { type SQL, eq, sql } from "drizzle-orm";
 import type { CallerContextInputT, CallerContextT } from "../schemas/caller-context";
-import { lineId, resolveCaller } from "./calls";
-import { type StoreContext, inIds } from "./context";
+import { lineOf, resolveCaller } from "./calls";
+import { CONTACT_ID, type StoreContext } from "./context";
 import { UNSENDABLE_STATUSES } from "./messages";
-import { callAnalyses, calls, contactMemory, contacts, contactTags, contactUser, members, phoneLines, tags, todos } from "./schema";
+import { contacts } from "./schema";
 
 const OPEN_TODOS = 5;
 const RECENT_CALLS = 3;
@@ -38,26 +38,45 @@ function spokenTime(timezone: string, at = new Date()): string {
   return at.toLocaleString("en-US", { timeZone: timezone, weekday: "long", month: "long", day: "numeric", hour: "numeric", minute: "2-digit" });
 }
 
-/** The summary an analyzer left on a call (Retell's call_summary, Vapi's and others' summary). */
-function summaryOf(results: unknown): string | null {
-  if (!results || typeof results !== "object") return null;
-  const r = results as Record<string, unknown>;
-  for (const key of ["summary", "call_summary"]) if (typeof r[key] === "string" && r[key]) return r[key] as string;
-  return null;
-}
+/** A JSON array built by SQLite of the rows `query` selects as `j`, in its order. */
+const jsonRows = (query: SQL) => sql<string>`(SELECT coalesce(json_group_array(json(x.j)), '[]') FROM (${query}) x)`;
+/** An analysis's summary: its `summary` (Vapi, ours) or `call_summary` (Retell), when it is non-empty text. */
+const summaryOf = (results: SQL) => sql`CASE
+    WHEN json_type(${results}, '$.summary') = 'text' AND json_extract(${results}, '$.summary') <> '' THEN json_extract(${results}, '$.summary')
+    WHEN json_type(${results}, '$.call_summary') = 'text' AND json_extract(${results}, '$.call_summary') <> '' THEN json_extract(${results}, '$.call_summary')
+  END`;
 
 /**
  * What a voice agent should know before it speaks: the caller resolved exactly like a recorded
  * call (a stub for a new number, nothing for a withheld one) and everything known about them, in
- * one transaction. `dynamic_variables` flattens it to strings for prompt templates.
+ * one transaction — the facts in one statement, lists built as JSON by SQLite (in a Durable Object
+ * each statement and each row handed to JavaScript costs more than the SQL). `dynamic_variables`
+ * flattens it to strings for prompt templates.
  */
 export function callerContext(s: StoreContext, input: CallerContextInputT): CallerContextT {
   const resolved = resolveCaller(s, input.phone, input.direction === "outbound" ? "outbound_call" : "inbound_call");
-  const lineRow = lineId(s, input.to_phone);
-  const line = lineRow ? (s.db.select({ name: phoneLines.name }).from(phoneLines).where(eq(phoneLines.id, lineRow)).get()?.name ?? null) : null;
+  const line = lineOf(s, input.to_phone)?.name ?? null;
   const phone = resolved.phone?.e164 ?? input.phone.trim();
-  const contact = resolved.contactId ? s.db.select().from(contacts).where(eq(contacts.id, resolved.contactId)).get() : undefined;
-  if (!resolved.contactId || !contact) {
+  const row = resolved.contactId
+    ? s.db
+        .select({
+          contact: contacts,
+          memory: sql<string | null>`(SELECT m.content FROM contact_memory m WHERE m.contact_id = ${CONTACT_ID})`,
+          openTodos: jsonRows(sql`SELECT json_object('id', t.id, 'title', t.title, 'due_at', t.due_at) AS j FROM todos t
+            WHERE t.contact_id = ${CONTACT_ID} AND t.status = 'open' ORDER BY t.due_at IS NULL, t.due_at, t.created_at DESC LIMIT ${OPEN_TODOS}`),
+          recentCalls: jsonRows(sql`SELECT json_object('id', k.id, 'started_at', k.started_at, 'direction', k.direction, 'duration_seconds', k.duration_seconds,
+              'summary', (SELECT ${summaryOf(sql`a.results`)} AS summary FROM call_analyses a WHERE a.call_id = k.id AND summary IS NOT NULL ORDER BY a.created_at DESC LIMIT 1)) AS j
+            FROM calls k WHERE k.contact_id = ${CONTACT_ID} ORDER BY k.started_at DESC LIMIT ${RECENT_CALLS}`),
+          callCount: sql<number>`(SELECT count(*) FROM calls n WHERE n.contact_id = ${CONTACT_ID})`,
+          tags: jsonRows(sql`SELECT json_quote(t.name) AS j FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.contact_id = ${CONTACT_ID} ORDER BY t.name_normalized`),
+          assigned: jsonRows(sql`SELECT json_object('member_id', m.id, 'name', m.name) AS j FROM contact_user cu JOIN members m ON m.id = cu.member_id
+            WHERE cu.contact_id = ${CONTACT_ID} ORDER BY m.name`),
+        })
+        .from(contacts)
+        .where(eq(contacts.id, resolved.contactId))
+        .get()
+    : undefined;
+  if (!row) {
     return withVariables({
       contact_id: null,
       known: false,
@@ -82,49 +101,11 @@ export function callerContext(s: StoreContext, input: CallerContextInputT): Call
       line,
     });
   }
-  const id = contact.id;
-  const memory = s.db.select({ content: contactMemory.content }).from(contactMemory).where(eq(contactMemory.contactId, id)).get()?.content ?? null;
-  const openTodos = s.db
-    .select({ id: todos.id, title: todos.title, due_at: todos.dueAt })
-    .from(todos)
-    .where(and(eq(todos.contactId, id), eq(todos.status, "open")))
-    .orderBy(sql`${todos.dueAt} IS NULL`, asc(todos.dueAt), desc(todos.createdAt))
-    .limit(OPEN_TODOS)
-    .all();
-  const recent = s.db
-    .select({ id: calls.id, started_at: calls.startedAt, direction: calls.direction, duration_seconds: calls.durationSeconds })
-    .from(calls)
-    .where(eq(calls.contactId, id))
-    .orderBy(desc(calls.startedAt))
-    .limit(RECENT_CALLS)
-    .all();
-  const analyses = recent.length
-    ? s.db
-        .select({ callId: callAnalyses.callId, results: callAnalyses.results })
-        .from(callAnalyses)
-        .where(inIds(callAnalyses.callId, recent.map((c) => c.id)))
-        .orderBy(desc(callAnalyses.createdAt))
-        .all()
-    : [];
-  const tagNames = s.db
-    .select({ name: tags.name })
-    .from(contactTags)
-    .innerJoin(tags, eq(tags.id, contactTags.tagId))
-    .where(eq(contactTags.contactId, id))
-    .orderBy(asc(tags.nameNormalized))
-    .all()
-    .map((t) => t.name);
-  const assigned = s.db
-    .select({ member_id: members.id, name: members.name })
-    .from(contactUser)
-    .innerJoin(members, eq(members.id, contactUser.memberId))
-    .where(eq(contactUser.contactId, id))
-    .orderBy(asc(members.name))
-    .all();
+  const contact = row.contact;
   const first = contact.firstName.trim();
   const last = contact.lastName.trim();
   return withVariables({
-    contact_id: id,
+    contact_id: contact.id,
     known: !resolved.created,
     reason: null,
     phone,
@@ -138,12 +119,12 @@ export function callerContext(s: StoreContext, input: CallerContextInputT): Call
     preferred_language: contact.preferredLanguage,
     timezone: contact.timezone,
     local_time: contact.timezone ? localIsoTime(contact.timezone) : null,
-    memory,
-    open_todos: openTodos,
-    recent_calls: recent.map((c) => ({ ...c, summary: analyses.filter((a) => a.callId === c.id).map((a) => summaryOf(a.results)).find(Boolean) ?? null })),
-    call_count: Number(s.get<{ n: number }>(sql`SELECT count(*) AS n FROM calls WHERE contact_id = ${id}`)?.n ?? 0),
-    tags: tagNames,
-    assigned_members: assigned,
+    memory: row.memory,
+    open_todos: JSON.parse(row.openTodos) as CallerContextT["open_todos"],
+    recent_calls: JSON.parse(row.recentCalls) as CallerContextT["recent_calls"],
+    call_count: Number(row.callCount),
+    tags: JSON.parse(row.tags) as string[],
+    assigned_members: JSON.parse(row.assigned) as CallerContextT["assigned_members"],
     line,
   });
 }

@@ -37,12 +37,14 @@ export function resolveCaller(s: StoreContext, rawPhone: string, source: string)
 }
 
 /** The organization's line with this number (read with the organization's region), if any. */
-export function lineId(s: StoreContext, number: string | null | undefined): string | null {
+export function lineOf(s: StoreContext, number: string | null | undefined): { id: string; name: string } | null {
   if (!number) return null;
   const parsed = s.parsePhone(number);
   if (!parsed.ok) return null;
-  return s.get<{ id: string }>(sql`SELECT id FROM phone_lines WHERE phone_number = ${parsed.phone.e164}`)?.id ?? null;
+  return s.get<{ id: string; name: string }>(sql`SELECT id, name FROM phone_lines WHERE phone_number = ${parsed.phone.e164}`) ?? null;
 }
+
+export const lineId = (s: StoreContext, number: string | null | undefined): string | null => lineOf(s, number)?.id ?? null;
 
 /** last_contacted_at only moves forward. */
 export function touchContact(s: StoreContext, contactId: string | null, at: string) {

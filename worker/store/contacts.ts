@@ -4,7 +4,7 @@ import { formatPhone } from "../lib/phone";
 import { Problem, notFound } from "../lib/problem";
 import type { Contact, ContactCreateInput, ContactUpdateInput, ListQuery } from "../schemas/contacts";
 import { parsePhoneInput, phoneConflict } from "./numbers";
-import { type StoreContext, type StoreDb, inIds } from "./context";
+import { CONTACT_ID, type StoreContext, type StoreDb, inIds } from "./context";
 import { contactAddresses, contactEmails, contactPhones, contacts } from "./schema";
 import { runList } from "./search";
 
@@ -74,16 +74,16 @@ export function contactQueries(db: StoreDb, ids: string[]) {
       .select({
         contact: contacts,
         phones: jsonRows(sql`SELECT json_object('id', p.id, 'phone_number', p.phone_number, 'label', p.label, 'is_preferred', p.is_preferred) AS j
-          FROM contact_phones p WHERE p.contact_id = ${contacts.id} ORDER BY p.created_at, p.id`),
+          FROM contact_phones p WHERE p.contact_id = ${CONTACT_ID} ORDER BY p.created_at, p.id`),
         emails: jsonRows(sql`SELECT json_object('id', e.id, 'email', e.email, 'label', e.label, 'is_preferred', e.is_preferred) AS j
-          FROM contact_emails e WHERE e.contact_id = ${contacts.id} ORDER BY e.created_at, e.id`),
+          FROM contact_emails e WHERE e.contact_id = ${CONTACT_ID} ORDER BY e.created_at, e.id`),
         addresses: jsonRows(sql`SELECT json_object('id', a.id, 'label', a.label, 'street', a.street, 'city', a.city, 'state', a.state, 'zip', a.zip,
             'country', a.country, 'is_primary', a.is_primary) AS j
-          FROM contact_addresses a WHERE a.contact_id = ${contacts.id} ORDER BY a.created_at, a.id`),
+          FROM contact_addresses a WHERE a.contact_id = ${CONTACT_ID} ORDER BY a.created_at, a.id`),
         tags: jsonRows(sql`SELECT json_object('id', t.id, 'name', t.name, 'color', t.color) AS j
-          FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.contact_id = ${contacts.id} ORDER BY t.name_normalized`),
+          FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.contact_id = ${CONTACT_ID} ORDER BY t.name_normalized`),
         assigned: jsonRows(sql`SELECT json_object('member_id', m.id, 'user_id', m.user_id, 'name', m.name) AS j
-          FROM contact_user cu JOIN members m ON m.id = cu.member_id WHERE cu.contact_id = ${contacts.id} ORDER BY m.name`),
+          FROM contact_user cu JOIN members m ON m.id = cu.member_id WHERE cu.contact_id = ${CONTACT_ID} ORDER BY m.name`),
       })
       .from(contacts)
       .where(inIds(contacts.id, ids)),

@@ -10,6 +10,13 @@ export type StoreDb = DrizzleSqliteDODatabase<typeof schema>;
 const dialect = new SQLiteSyncDialect();
 
 /**
+ * The outer contact's id in a correlated subquery of a select from `contacts`. Written out: in a
+ * one-table select drizzle writes `${contacts.id}` as a bare "id", which inside a subquery names
+ * the subquery's own id column.
+ */
+export const CONTACT_ID = sql`"contacts"."id"`;
+
+/**
  * `column IN (ids)` for any number of ids, as ONE bound parameter: SQLite in a Durable Object
  * (like D1) takes at most 100 bound parameters a statement.
  */
