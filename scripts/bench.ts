@@ -105,6 +105,7 @@ import {
   interleave,
   knownSpec,
   newSpec,
+  postedDoCallSpec,
   resolveSqlInCli,
   resolveTable,
   resolveVerdicts,
@@ -461,13 +462,14 @@ async function resolveSection(app: RunningWorker, bare: RunningWorker, s: Resolv
         new Scenario(knownSpec(appTarget, pick, c, `resolve: known callers (${s.known.distinct.toLocaleString("en-US")} numbers, Zipf)`)),
         new Scenario(newSpec(appTarget, s.fresh, ledger, c)),
         new Scenario({ scenario: "one empty Durable Object call (bare Worker)", url: `${bare.url}/do-ping`, concurrency: c }),
+        new Scenario(postedDoCallSpec(`${bare.url}/do-ping`, pick, c)),
         new Scenario({ scenario: "no-op (bare Worker): GET /", url: `${bare.url}/`, concurrency: c }),
         new Scenario(knownSpec(bareTarget, pick, c)),
         new Scenario(newSpec(bareTarget, s.fresh, bareLedger, c)),
       ],
       plan,
     );
-    const maps = [rep.noop, rep.known, rep.fresh, rep.doCall, rep.bareNoop, rep.bareKnown, rep.bareFresh];
+    const maps = [rep.noop, rep.known, rep.fresh, rep.doCall, rep.doCallPost, rep.bareNoop, rep.bareKnown, rep.bareFresh];
     results.forEach((r, i) => {
       rep.rows.push(r);
       maps[i]?.set(c, r);
@@ -726,6 +728,7 @@ async function main() {
     known: new Map(),
     fresh: new Map(),
     doCall: new Map(),
+    doCallPost: new Map(),
     bareNoop: new Map(),
     bareKnown: new Map(),
     bareFresh: new Map(),

@@ -6,6 +6,8 @@
 //   GET /do-ping                one call to an empty method of an empty SQLite Durable Object:
 //                               the least any request that reaches a store pays (the reference
 //                               row of the resolve and tenants sections);
+//   POST /do-ping               the same call from a POST whose JSON body ({"phone"}) is read
+//                               first: what a resolve's request shape alone adds to it;
 //   GET /copy-id?name=N         the id of StoreCopy N, so the bench can put a copy of a store's
 //                               file where local Durable Objects keep that object's SQLite,
 //                               before the object first runs;
@@ -93,6 +95,10 @@ export default {
    */
   async fetch(request, env) {
     const url = new URL(request.url);
+    if (url.pathname === "/do-ping" && request.method === "POST") {
+      const { phone } = await request.json();
+      return Response.json({ ok: await env.EMPTY.get(idOf(env.EMPTY, "bench")).ping(), phone });
+    }
     if (url.pathname === "/do-ping") return Response.json({ ok: await env.EMPTY.get(idOf(env.EMPTY, "bench")).ping() });
     if (url.pathname === "/copy-id") return Response.json({ id: env.COPY.idFromName(url.searchParams.get("name")).toString() });
     const m = /^\/copy\/([^/]+)\/(resolve|exec|explain|list\/(list|assignments))$/.exec(url.pathname);
