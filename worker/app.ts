@@ -19,6 +19,7 @@ import { callsRoutes } from "./routes/calls";
 import { contactsRoutes } from "./routes/contacts";
 import { emailsRoutes } from "./routes/emails";
 import { integrationsRoutes } from "./routes/integrations";
+import { webhookEndpointsRoutes } from "./routes/webhook-endpoints";
 import { webhooksRoutes } from "./routes/webhooks";
 import { membersRoutes } from "./routes/members";
 import { messagesRoutes } from "./routes/messages";
@@ -154,6 +155,7 @@ export function createApp() {
     .route("/", backupRoutes)
     .route("/", integrationsRoutes)
     .route("/", webhooksRoutes)
+    .route("/", webhookEndpointsRoutes)
     .route("/", organizationRoutes);
 
   api.openAPIRegistry.registerComponent("securitySchemes", "session", {

@@ -1,6 +1,7 @@
 import { Problem } from "../lib/problem";
 import { orgStore } from "../store/client";
 import { ORGANIZATION_DELETED } from "../store/org-store";
+import { deliverWebhook } from "./deliver-webhook";
 import { enrichCall } from "./enrich";
 import { fetchMedia, fetchMediaDeadLetter } from "./fetch-media";
 import { updateMemory } from "./memory";
@@ -30,10 +31,12 @@ async function run(env: Env, queue: string, job: Job, attempts: number): Promise
     case "fetch_media":
       if (deadLetter) return fetchMediaDeadLetter(store, job).then(() => ({ ack: true }));
       return fetchMedia(env, store, job, attempts);
+    case "deliver_webhook":
+      return deliverWebhook(env, store, job);
   }
 }
 
-/** Consumer of contact-enrichment, sms-outbound, media-fetch and their dead-letter queues. */
+/** Consumer of contact-enrichment, sms-outbound, media-fetch (and their dead-letter queues) and webhook-deliveries. */
 export async function handleQueue(batch: MessageBatch, env: Env, _ctx?: ExecutionContext): Promise<void> {
   await Promise.all(
     batch.messages.map(async (message) => {

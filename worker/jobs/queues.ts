@@ -7,18 +7,22 @@ export const UpdateMemoryJob = z.object({ type: z.literal("update_memory"), orga
 export const SendSmsJob = z.object({ type: z.literal("send_sms"), organization_id: z.string().min(1), message_id: z.string().min(1) });
 export const FetchMediaJob = z.object({ type: z.literal("fetch_media"), organization_id: z.string().min(1), message_id: z.string().min(1) });
 
-export const Job = z.discriminatedUnion("type", [EnrichContactJob, UpdateMemoryJob, SendSmsJob, FetchMediaJob]);
+export const DeliverWebhookJob = z.object({ type: z.literal("deliver_webhook"), organization_id: z.string().min(1), delivery_id: z.string().min(1) });
+
+export const Job = z.discriminatedUnion("type", [EnrichContactJob, UpdateMemoryJob, SendSmsJob, FetchMediaJob, DeliverWebhookJob]);
 export type Job = z.infer<typeof Job>;
 export type EnrichContactJob = z.infer<typeof EnrichContactJob>;
 export type UpdateMemoryJob = z.infer<typeof UpdateMemoryJob>;
 export type SendSmsJob = z.infer<typeof SendSmsJob>;
 export type FetchMediaJob = z.infer<typeof FetchMediaJob>;
+export type DeliverWebhookJob = z.infer<typeof DeliverWebhookJob>;
 
 /** The producer bindings, typed with the jobs each queue carries (wrangler types them Queue<unknown>). */
 interface Producers {
   ENRICHMENT_QUEUE: Queue<EnrichContactJob | UpdateMemoryJob>;
   SMS_QUEUE: Queue<SendSmsJob>;
   MEDIA_QUEUE: Queue<FetchMediaJob>;
+  WEBHOOK_QUEUE: Queue<DeliverWebhookJob>;
 }
 
 export async function enqueue(env: Env, job: Job, options?: QueueSendOptions): Promise<void> {
@@ -31,6 +35,8 @@ export async function enqueue(env: Env, job: Job, options?: QueueSendOptions): P
       return queues.SMS_QUEUE.send(job, options).then(() => undefined);
     case "fetch_media":
       return queues.MEDIA_QUEUE.send(job, options).then(() => undefined);
+    case "deliver_webhook":
+      return queues.WEBHOOK_QUEUE.send(job, options).then(() => undefined);
   }
 }
 
@@ -38,4 +44,10 @@ export async function enqueue(env: Env, job: Job, options?: QueueSendOptions): P
 export async function enqueueAll(env: Env, jobs: FetchMediaJob[]): Promise<void> {
   const queue = (env as unknown as Producers).MEDIA_QUEUE;
   for (let i = 0; i < jobs.length; i += 100) await queue.sendBatch(jobs.slice(i, i + 100).map((body) => ({ body })));
+}
+
+/** Webhook deliveries of one organization (at most 100, one sendBatch). */
+export async function enqueueWebhookDeliveries(env: Env, organizationId: string, deliveryIds: string[]): Promise<void> {
+  const queue = (env as unknown as Producers).WEBHOOK_QUEUE;
+  await queue.sendBatch(deliveryIds.map((id) => ({ body: { type: "deliver_webhook" as const, organization_id: organizationId, delivery_id: id } })));
 }

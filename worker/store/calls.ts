@@ -4,6 +4,7 @@ import { type ParsedPhone, formatPhone } from "../lib/phone";
 import { notFound } from "../lib/problem";
 import type { CallInputT, StoredCallDetails } from "../schemas/calls";
 import { assertContact } from "./contacts";
+import { stubCreated } from "./events";
 import { type StoreContext, inIds } from "./context";
 import { callAnalyses, calls, phoneLines } from "./schema";
 
@@ -33,6 +34,7 @@ export function resolveCaller(s: StoreContext, rawPhone: string, source: string)
     VALUES (${newId()}, ${contactId}, ${phone.e164}, ${phone.digits}, ${phone.nationalDigits}, NULL, 1, ${now})`);
   s.run(sql`INSERT INTO contacts (id, first_name, last_name, source, status, created_at, updated_at)
     VALUES (${contactId}, '', '', ${source}, 'active', ${now}, ${now})`);
+  stubCreated(s, contactId);
   return { contactId, created: true, phone };
 }
 
@@ -87,6 +89,7 @@ export function recordCall(s: StoreContext, body: CallInputT): RecordedCall {
     })
     .run();
   touchContact(s, caller.contactId, startedAt);
+  callRecorded(s, id);
   return { call_id: id, contact_id: caller.contactId, contact_created: caller.created, existing: false };
 }
 
@@ -126,6 +129,15 @@ export function saveTranscription(
     .where(eq(calls.id, id))
     .run();
   if (before.transcriptKey !== t.key) s.deleteBlobs([before.transcriptKey]);
+  s.emit("call.transcribed", { call_id: id, contact_id: before.contactId, transcript_chars: t.chars }, before.contactId);
+}
+
+/** call.recorded: the call's facts as stored (ids, direction, numbers, times), not its transcript. */
+export function callRecorded(s: StoreContext, callId: string) {
+  if (!s.wants("call.recorded")) return;
+  const row = s.get<{ contact_id: string | null }>(sql`SELECT id AS call_id, contact_id, direction, caller_phone, to_phone, external_id, source, started_at, ended_at, duration_seconds
+    FROM calls WHERE id = ${callId}`);
+  if (row) s.emit("call.recorded", { ...row }, row.contact_id);
 }
 
 /** An admin asked to run enrichment again. */

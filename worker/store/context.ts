@@ -2,7 +2,7 @@ import { type SQL, type SQLWrapper, sql } from "drizzle-orm";
 import type { DrizzleSqliteDODatabase } from "drizzle-orm/durable-sqlite";
 import { SQLiteSyncDialect } from "drizzle-orm/sqlite-core";
 import { type PhoneParse, parsePhone } from "../lib/phone";
-import { nowIso } from "../lib/ids";
+import { newId, nowIso } from "../lib/ids";
 import type * as schema from "./schema";
 
 export type StoreDb = DrizzleSqliteDODatabase<typeof schema>;
@@ -34,6 +34,8 @@ export class StoreContext {
   private readonly parsed = new Map<string, PhoneParse>();
   /** Members whose copy is known to be current (id -> fingerprint): touching them costs no query. */
   readonly knownMembers = new Map<string, string>();
+  /** Enabled webhook endpoints and their event types; null until read (and after any change). */
+  private subscribers: { id: string; types: Set<string> }[] | null = null;
 
   constructor(
     readonly db: StoreDb,
@@ -91,6 +93,53 @@ export class StoreContext {
     this.region = null;
     this.parsed.clear();
     this.knownMembers.clear();
+    this.subscribers = null;
+  }
+
+  /** Wake the store's alarm as soon as this transaction commits (R2 deletions, webhook deliveries). */
+  scheduleNow() {
+    this.scheduleAlarm();
+  }
+
+  /** Webhook endpoints changed: read them again at the next event. */
+  forgetSubscribers() {
+    this.subscribers = null;
+  }
+
+  private endpointsFor(type: string): string[] {
+    this.subscribers ??= this.sql
+      .exec<{ id: string; event_types: string }>("SELECT id, event_types FROM webhook_endpoints WHERE enabled = 1")
+      .toArray()
+      .map((r) => ({ id: r.id, types: new Set(JSON.parse(r.event_types) as string[]) }));
+    return this.subscribers.filter((e) => e.types.has(type)).map((e) => e.id);
+  }
+
+  /** Whether some enabled endpoint subscribes to `type` (so its data is worth computing). */
+  wants(type: string): boolean {
+    return this.endpointsFor(type).length > 0;
+  }
+
+  /**
+   * Records event `type` in the outbox, in the transaction of the change it describes, for every
+   * enabled endpoint subscribed to it (nothing at all when none is: the common case costs no
+   * write, and `data` given as a function is not even computed). `orderKey` (the contact it is
+   * about) keeps one contact's events in order per endpoint.
+   */
+  emit(type: string, data: Record<string, unknown> | (() => Record<string, unknown>), orderKey?: string | null, onlyEndpoint?: string) {
+    const targets = onlyEndpoint ? [onlyEndpoint] : this.endpointsFor(type);
+    if (targets.length === 0) return;
+    const now = nowIso();
+    const eventId = `msg_${newId().replaceAll("-", "")}`;
+    const payload = JSON.stringify({ type, timestamp: now, data: typeof data === "function" ? data() : data });
+    const seq = this.sql.exec<{ seq: number }>("INSERT INTO webhook_events (id, type, payload, created_at) VALUES (?, ?, ?, ?) RETURNING seq", eventId, type, payload, now).one().seq;
+    for (const endpointId of targets) {
+      this.sql.exec(
+        `INSERT INTO webhook_deliveries (id, seq, endpoint_id, event_id, order_key, status, attempts, next_attempt_at, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)`,
+        newId(), seq, endpointId, eventId, orderKey ?? eventId, now, now, now,
+      );
+    }
+    this.scheduleAlarm();
   }
 
   /** R2 objects no row refers to any more: deleted by the store's alarm after this commits. */

@@ -2,8 +2,9 @@ import { eq, sql } from "drizzle-orm";
 import type { PlatformCall } from "../integrations/platform";
 import { newId, nowIso } from "../lib/ids";
 import type { IntegrationStatusT } from "../schemas/integrations";
-import { lineId, resolveCaller, touchContact } from "./calls";
+import { callRecorded, lineId, resolveCaller, touchContact } from "./calls";
 import { type StoreContext, inIds } from "./context";
+import { messageEvent } from "./messages";
 import { callAnalyses, calls, contacts } from "./schema";
 
 export function integrationStatuses(s: StoreContext, ids: string[]): IntegrationStatusT[] {
@@ -64,6 +65,7 @@ export function recordPlatformCall(
       })
       .run();
     row = s.db.select().from(calls).where(eq(calls.id, id)).get()!;
+    callRecorded(s, id);
   }
   const transcribed = call.transcriptKey !== undefined && row.transcriptKey !== call.transcriptKey;
   s.db
@@ -78,7 +80,10 @@ export function recordPlatformCall(
     })
     .where(eq(calls.id, row.id))
     .run();
-  if (transcribed) s.deleteBlobs([row.transcriptKey]);
+  if (transcribed) {
+    s.deleteBlobs([row.transcriptKey]);
+    s.emit("call.transcribed", { call_id: row.id, contact_id: row.contactId, transcript_chars: call.transcript?.length ?? null }, row.contactId);
+  }
   if (call.analysis) {
     s.run(sql`DELETE FROM call_analyses WHERE call_id = ${row.id} AND analyzer = ${call.analysis.analyzer}`);
     s.db.insert(callAnalyses).values({ id: newId(), callId: row.id, analyzer: call.analysis.analyzer, results: call.analysis.results, createdAt: now }).run();
@@ -114,6 +119,7 @@ export function recordPlatformMessages(
         ${`retell:${chat.id}:${i}`}, ${turn.direction === "outbound" ? at : null}, ${at}, ${at})
       ON CONFLICT (provider_message_id) DO NOTHING RETURNING id`);
     recorded += inserted.length;
+    for (const { id } of inserted as { id: string }[]) messageEvent(s, turn.direction === "inbound" ? "message.received" : "message.sent", id);
   });
   if (chat.turns.length) touchContact(s, contactId, new Date(start + chat.turns.length - 1).toISOString());
   noteIntegrationEvent(s, integrationId, event);

@@ -2,7 +2,8 @@ import { and, eq, sql } from "drizzle-orm";
 import { newId, nowIso } from "../lib/ids";
 import { type Proposal, hasStubName } from "../schemas/enrichment";
 import type { StoreContext } from "./context";
-import { UNSENDABLE_STATUSES } from "./messages";
+import { trackContact } from "./events";
+import { UNSENDABLE_STATUSES, messageEvent } from "./messages";
 import { calls, contacts, messages } from "./schema";
 
 // The store's side of the background jobs: claims, outcomes and results, each one transaction.
@@ -76,28 +77,42 @@ export function retryEnrichment(s: StoreContext, callId: string, reason: string)
 
 const TEXT_FIELDS = ["company", "job_title", "preferred_language", "timezone", "gender", "pipeline_stage"] as const;
 
-/** Writes the model's validated proposal: only into empty fields, decided at write time. */
+/**
+ * Writes the model's validated proposal: only into empty fields, decided at write time. Emits
+ * call.enriched with the fields it filled (and contact.updated, by the enrichment of this call).
+ */
 export function applyEnrichment(s: StoreContext, callId: string, contactId: string, p: Proposal, detail: string, usage: Usage) {
   const now = nowIso();
-  if (p.first_name || p.last_name) {
-    // Names only while the contact is still a stub: a person who typed a name meanwhile wins.
-    s.run(sql`UPDATE contacts SET first_name = ${p.first_name ?? ""}, last_name = ${p.last_name ?? ""}, updated_at = ${now}
-      WHERE id = ${contactId}
-      AND (trim(first_name) = '' OR lower(trim(first_name)) = 'unknown')
-      AND (trim(last_name) = '' OR lower(trim(last_name)) = 'unknown')`);
-  }
-  for (const field of TEXT_FIELDS) {
-    const value = p[field];
-    if (!value) continue;
-    const column = sql.identifier(field);
-    s.run(sql`UPDATE contacts SET ${column} = ${value}, updated_at = ${now} WHERE id = ${contactId} AND (${column} IS NULL OR trim(${column}) = '')`);
-  }
-  if (p.email) {
-    s.run(sql`INSERT INTO contact_emails (id, contact_id, email, email_normalized, label, is_preferred, created_at)
-      SELECT ${newId()}, ${contactId}, ${p.email}, ${p.email.toLowerCase()}, NULL, 1, ${now}
-      WHERE EXISTS (SELECT 1 FROM contacts WHERE id = ${contactId}) AND NOT EXISTS (SELECT 1 FROM contact_emails WHERE contact_id = ${contactId})`);
-  }
+  const filled: string[] = [];
+  trackContact(
+    s,
+    contactId,
+    () => {
+      // Names only while the contact is still a stub: a person who typed a name meanwhile wins.
+      if (p.first_name || p.last_name) {
+        const named = s.run(sql`UPDATE contacts SET first_name = ${p.first_name ?? ""}, last_name = ${p.last_name ?? ""}, updated_at = ${now}
+          WHERE id = ${contactId}
+          AND (trim(first_name) = '' OR lower(trim(first_name)) = 'unknown')
+          AND (trim(last_name) = '' OR lower(trim(last_name)) = 'unknown')`);
+        if (named) filled.push(...(["first_name", "last_name"] as const).filter((f) => p[f]));
+      }
+      for (const field of TEXT_FIELDS) {
+        const value = p[field];
+        if (!value) continue;
+        const column = sql.identifier(field);
+        if (s.run(sql`UPDATE contacts SET ${column} = ${value}, updated_at = ${now} WHERE id = ${contactId} AND (${column} IS NULL OR trim(${column}) = '')`)) filled.push(field);
+      }
+      if (p.email) {
+        const added = s.run(sql`INSERT INTO contact_emails (id, contact_id, email, email_normalized, label, is_preferred, created_at)
+          SELECT ${newId()}, ${contactId}, ${p.email}, ${p.email.toLowerCase()}, NULL, 1, ${now}
+          WHERE EXISTS (SELECT 1 FROM contacts WHERE id = ${contactId}) AND NOT EXISTS (SELECT 1 FROM contact_emails WHERE contact_id = ${contactId})`);
+        if (added) filled.push("email");
+      }
+    },
+    { kind: "enrichment", call_id: callId },
+  );
   finishEnrichment(s, callId, "filled", detail, usage);
+  s.emit("call.enriched", { call_id: callId, contact_id: contactId, fields_filled: filled, model: usage.model }, contactId);
 }
 
 /** Enrichment gave up after max_retries: say so on the call. */
@@ -130,8 +145,9 @@ export function claimSend(s: StoreContext, messageId: string, providerConfigured
     .returning()
     .get();
   if (!claimed) {
-    s.run(sql`UPDATE messages SET status = 'failed', status_detail = 'failed: sending was interrupted; not retried to avoid a duplicate', updated_at = ${nowIso()}
+    const interrupted = s.run(sql`UPDATE messages SET status = 'failed', status_detail = 'failed: sending was interrupted; not retried to avoid a duplicate', updated_at = ${nowIso()}
       WHERE id = ${messageId} AND status = 'sending' AND updated_at < ${new Date(Date.now() - SENDING_LEASE_MS).toISOString()}`);
+    if (interrupted) messageEvent(s, "message.failed", messageId);
     return { kind: "duplicate" };
   }
   const notSent = (detail: string) => {
@@ -158,6 +174,8 @@ export function finishSend(
     .set({ status, statusDetail: detail, updatedAt: nowIso(), ...extra })
     .where(eq(messages.id, messageId))
     .run();
+  if (status === "sent") messageEvent(s, "message.sent", messageId);
+  else if (status === "failed" || status === "not_sent") messageEvent(s, "message.failed", messageId);
 }
 
 export function retrySend(s: StoreContext, messageId: string, reason: string) {
@@ -166,8 +184,9 @@ export function retrySend(s: StoreContext, messageId: string, reason: string) {
 
 /** Sending gave up after max_retries: say so on the message. */
 export function sendDeadLetter(s: StoreContext, messageId: string) {
-  s.run(sql`UPDATE messages SET status = 'failed', updated_at = ${nowIso()},
+  const failed = s.run(sql`UPDATE messages SET status = 'failed', updated_at = ${nowIso()},
     status_detail = 'failed: gave up after repeated provider errors' || CASE WHEN status_detail LIKE 'retrying: %'
       THEN ' (last: ' || substr(status_detail, 11) || ')' ELSE '' END
     WHERE id = ${messageId} AND status IN ('queued', 'sending')`);
+  if (failed) messageEvent(s, "message.failed", messageId);
 }

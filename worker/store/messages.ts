@@ -89,7 +89,16 @@ export function recordInbound(s: StoreContext, body: InboundInputT): RecordedMes
     .run();
   body.media_urls.forEach((sourceUrl, position) => s.db.insert(messageMedia).values({ messageId: id, position, sourceUrl }).run());
   touchContact(s, sender.contactId, at);
+  messageEvent(s, "message.received", id);
   return { message_id: id, contact_id: sender.contactId, contact_created: sender.created, existing: false };
+}
+
+/** message.received / message.sent / message.failed: the message's ids, numbers, text and status (media by id through the API). */
+export function messageEvent(s: StoreContext, type: "message.received" | "message.sent" | "message.failed", messageId: string) {
+  if (!s.wants(type)) return;
+  const row = s.get<{ contact_id: string | null }>(sql`SELECT id AS message_id, contact_id, direction, from_phone, to_phone, body, status, status_detail,
+      json_array_length(media_urls) AS media_count, provider, provider_message_id, created_at, sent_at FROM messages WHERE id = ${messageId}`);
+  if (row) s.emit(type, { ...row }, row.contact_id);
 }
 
 export function listMessages(s: StoreContext, contactId: string, limit: number): Message[] {

@@ -78,6 +78,7 @@ export function createNote(s: StoreContext, contactId: string, { body, area }: N
   const now = nowIso();
   const row = { id: newId(), contactId, authorUserId: actor.userId, callId: null, area, body, createdAt: now, updatedAt: now };
   s.db.insert(notes).values(row).run();
+  s.emit("note.created", { note_id: row.id, contact_id: contactId, area, body, author_user_id: actor.userId, created_at: now }, contactId);
   return noteJson({ ...row, authorName: actor.name }, actor);
 }
 

@@ -13,12 +13,15 @@ import type { Proposal } from "../schemas/enrichment";
 import type { InboundInputT, SendInputT } from "../schemas/messages";
 import type { NoteCreateT, NotesQueryT } from "../schemas/notes";
 import type { TodoInputT } from "../schemas/todos";
+import type { WebhookEndpointInputT, WebhookEndpointUpdateT } from "../schemas/webhooks";
+import { enqueueWebhookDeliveries } from "../jobs/queues";
 import * as activity from "./activity";
 import * as assignments from "./assignments";
 import { callerContext } from "./caller-context";
 import * as calls from "./calls";
 import * as channels from "./channels";
 import * as contacts from "./contacts";
+import * as events from "./events";
 import { StoreContext } from "./context";
 import * as integrations from "./integrations";
 import * as jobs from "./jobs";
@@ -30,6 +33,7 @@ import * as schema from "./schema";
 import * as settings from "./settings";
 import * as tags from "./tags";
 import * as todos from "./todos";
+import * as webhooks from "./webhooks";
 
 /** What a store method answers: its value, or the problem to answer the request with. */
 export type Answer<T> = { ok: true; value: T } | { ok: false; problem: { status: Problem["status"]; detail: string; extra: Problem["extra"] } };
@@ -41,6 +45,9 @@ const VERSION_KEY = "schema_version";
 const DIRECTORY_KEY = "directory_version";
 const BLOB_BATCH = 1000;
 const RESTORE_KEY = "restore";
+const PRUNED_KEY = "webhook_log_pruned_at";
+/** Deliveries handed to the queue per sendBatch (its maximum is 100). */
+const WEBHOOK_BATCH = 100;
 const RESTORE_TIMEOUT_MS = 15 * 60_000;
 interface Restore {
   id: string;
@@ -114,11 +121,19 @@ export class OrgStore extends DurableObject<Env> {
     }
   }
 
+  /** A change to one contact: answered like any other, and contact.updated emitted with what changed. */
+  private changing<T>(contactId: string, fn: (s: StoreContext) => T): Answer<T> {
+    return this.answer((s) => events.trackContact(s, contactId, () => fn(s)));
+  }
+
   private scheduleAlarm() {
     this.ctx.storage.setAlarm(Date.now());
   }
 
-  /** Deletes R2 objects nothing refers to any more (blob_deletions), and after a deletion, everything. */
+  /**
+   * Deletes R2 objects nothing refers to any more (blob_deletions), hands due webhook deliveries
+   * to the webhook queue and drops old delivery logs; after a deletion, deletes every R2 object.
+   */
   override async alarm() {
     if (this.deleted) {
       const listed = await this.env.BLOBS.list({ prefix: `${this.s.organizationId}/`, limit: BLOB_BATCH });
@@ -126,13 +141,47 @@ export class OrgStore extends DurableObject<Env> {
       if (listed.truncated) this.scheduleAlarm();
       return;
     }
-    const keys = this.ctx.storage.sql.exec<{ key: string }>("SELECT key FROM blob_deletions LIMIT ?", BLOB_BATCH).toArray().map((r) => r.key);
-    if (keys.length === 0) return;
-    await this.env.BLOBS.delete(keys);
-    this.ctx.storage.transactionSync(() => {
-      for (const key of keys) this.ctx.storage.sql.exec("DELETE FROM blob_deletions WHERE key = ?", key);
-    });
-    if (keys.length === BLOB_BATCH) this.scheduleAlarm();
+    const sql = this.ctx.storage.sql;
+    const keys = sql.exec<{ key: string }>("SELECT key FROM blob_deletions LIMIT ?", BLOB_BATCH).toArray().map((r) => r.key);
+    if (keys.length) {
+      await this.env.BLOBS.delete(keys);
+      this.ctx.storage.transactionSync(() => {
+        for (const key of keys) sql.exec("DELETE FROM blob_deletions WHERE key = ?", key);
+      });
+    }
+    await this.dispatchWebhooks();
+    this.pruneWebhookLog();
+    this.wake();
+  }
+
+  /** Due deliveries to the webhook queue (marked queued first; put back if the queue refuses them). */
+  private async dispatchWebhooks() {
+    for (;;) {
+      const ids = this.ctx.storage.transactionSync(() => webhooks.takeDue(this.s, WEBHOOK_BATCH));
+      if (ids.length === 0) return;
+      try {
+        await enqueueWebhookDeliveries(this.env, this.s.organizationId, ids);
+      } catch (err) {
+        this.ctx.storage.transactionSync(() => webhooks.untake(this.s, ids));
+        throw err;
+      }
+      if (ids.length < WEBHOOK_BATCH) return;
+    }
+  }
+
+  private pruneWebhookLog() {
+    const last = this.ctx.storage.kv.get<number>(PRUNED_KEY) ?? 0;
+    if (last > Date.now() - 86_400_000) return;
+    const before = new Date(Date.now() - webhooks.WEBHOOK_LOG_DAYS * 86_400_000).toISOString();
+    this.ctx.storage.transactionSync(() => webhooks.pruneWebhookLog(this.s, before));
+    this.ctx.storage.kv.put(PRUNED_KEY, Date.now());
+  }
+
+  /** Sets the alarm for what waits next: R2 deletions now, else the next webhook delivery due. */
+  private wake() {
+    const blobs = this.ctx.storage.sql.exec("SELECT 1 FROM blob_deletions LIMIT 1").toArray().length > 0;
+    const at = blobs ? Date.now() : webhooks.nextWakeAt(this.s);
+    if (at !== null) this.ctx.storage.setAlarm(Math.max(at, Date.now()));
   }
 
   /**
@@ -149,30 +198,41 @@ export class OrgStore extends DurableObject<Env> {
   // Contacts
   listContacts(q: ListQuery) { return this.answer((s) => contacts.listContacts(s, q)); }
   getContact(id: string) { return this.answer((s) => contacts.loadContact(s, id)); }
-  createContact(body: ContactCreateInput) { return this.answer((s) => contacts.createContact(s, body)); }
-  updateContact(id: string, body: ContactUpdateInput) { return this.answer((s) => contacts.updateContact(s, id, body)); }
-  deleteContact(id: string) { return this.answer((s) => contacts.deleteContact(s, id)); }
-  addPhone(contactId: string, body: PhoneInputT) { return this.answer((s) => channels.addPhone(s, contactId, body)); }
-  updatePhone(contactId: string, id: string, body: PhoneUpdateT) { return this.answer((s) => channels.updatePhone(s, contactId, id, body)); }
-  deletePhone(contactId: string, id: string) { return this.answer((s) => channels.deletePhone(s, contactId, id)); }
-  addEmail(contactId: string, body: EmailInputT) { return this.answer((s) => channels.addEmail(s, contactId, body)); }
-  updateEmail(contactId: string, id: string, body: EmailUpdateT) { return this.answer((s) => channels.updateEmail(s, contactId, id, body)); }
-  deleteEmail(contactId: string, id: string) { return this.answer((s) => channels.deleteEmail(s, contactId, id)); }
-  addAddress(contactId: string, body: AddressInputT) { return this.answer((s) => channels.addAddress(s, contactId, body)); }
-  updateAddress(contactId: string, id: string, body: AddressUpdateT) { return this.answer((s) => channels.updateAddress(s, contactId, id, body)); }
-  deleteAddress(contactId: string, id: string) { return this.answer((s) => channels.deleteAddress(s, contactId, id)); }
+  createContact(body: ContactCreateInput) {
+    return this.answer((s) => {
+      const contact = contacts.createContact(s, body);
+      events.contactCreated(s, contact);
+      return contact;
+    });
+  }
+  updateContact(id: string, body: ContactUpdateInput) { return this.changing(id, (s) => contacts.updateContact(s, id, body)); }
+  deleteContact(id: string) {
+    return this.answer((s) => {
+      contacts.deleteContact(s, id);
+      events.contactDeleted(s, id);
+    });
+  }
+  addPhone(contactId: string, body: PhoneInputT) { return this.changing(contactId, (s) => channels.addPhone(s, contactId, body)); }
+  updatePhone(contactId: string, id: string, body: PhoneUpdateT) { return this.changing(contactId, (s) => channels.updatePhone(s, contactId, id, body)); }
+  deletePhone(contactId: string, id: string) { return this.changing(contactId, (s) => channels.deletePhone(s, contactId, id)); }
+  addEmail(contactId: string, body: EmailInputT) { return this.changing(contactId, (s) => channels.addEmail(s, contactId, body)); }
+  updateEmail(contactId: string, id: string, body: EmailUpdateT) { return this.changing(contactId, (s) => channels.updateEmail(s, contactId, id, body)); }
+  deleteEmail(contactId: string, id: string) { return this.changing(contactId, (s) => channels.deleteEmail(s, contactId, id)); }
+  addAddress(contactId: string, body: AddressInputT) { return this.changing(contactId, (s) => channels.addAddress(s, contactId, body)); }
+  updateAddress(contactId: string, id: string, body: AddressUpdateT) { return this.changing(contactId, (s) => channels.updateAddress(s, contactId, id, body)); }
+  deleteAddress(contactId: string, id: string) { return this.changing(contactId, (s) => channels.deleteAddress(s, contactId, id)); }
 
   // Tags and assignments
   listTags() { return this.answer((s) => tags.listTags(s)); }
   createTag(body: { name: string; color: string }) { return this.answer((s) => tags.createTag(s, body)); }
   updateTag(id: string, body: { name?: string; color?: string }) { return this.answer((s) => tags.updateTag(s, id, body)); }
   deleteTag(id: string) { return this.answer((s) => tags.deleteTag(s, id)); }
-  tagContact(contactId: string, tagId: string) { return this.answer((s) => tags.tagContact(s, contactId, tagId)); }
-  untagContact(contactId: string, tagId: string) { return this.answer((s) => tags.untagContact(s, contactId, tagId)); }
+  tagContact(contactId: string, tagId: string) { return this.changing(contactId, (s) => tags.tagContact(s, contactId, tagId)); }
+  untagContact(contactId: string, tagId: string) { return this.changing(contactId, (s) => tags.untagContact(s, contactId, tagId)); }
   listAssignments(q: AssignmentQueryT) { return this.answer((s) => assignments.listAssignments(s, q)); }
-  assign(contactId: string, member: members.MemberRecord) { return this.answer((s) => assignments.assign(s, contactId, member)); }
-  unassign(contactId: string, memberId: string) { return this.answer((s) => assignments.unassign(s, contactId, memberId)); }
-  bulkAssign(contactIds: string[], member: members.MemberRecord) { return this.answer((s) => assignments.bulkAssign(s, contactIds, member)); }
+  assign(contactId: string, member: members.MemberRecord) { return this.changing(contactId, (s) => assignments.assign(s, contactId, member)); }
+  unassign(contactId: string, memberId: string) { return this.changing(contactId, (s) => assignments.unassign(s, contactId, memberId)); }
+  bulkAssign(contactIds: string[], member: members.MemberRecord) { return this.answer((s) => events.trackContacts(s, contactIds, () => assignments.bulkAssign(s, contactIds, member))); }
 
   // Members (copied from D1)
   upsertMember(member: members.MemberRecord) { return this.answer((s) => members.upsertMember(s, member)); }
@@ -235,6 +295,24 @@ export class OrgStore extends DurableObject<Env> {
   }
   recordPlatformMessages(id: string, event: string, chat: Parameters<typeof integrations.recordPlatformMessages>[3]) {
     return this.answer((s) => integrations.recordPlatformMessages(s, id, event, chat));
+  }
+
+  // Webhooks (endpoints, the outbox's deliveries)
+  listWebhookEndpoints() { return this.answer((s) => webhooks.listEndpoints(s)); }
+  createWebhookEndpoint(id: string, body: WebhookEndpointInputT, secretCiphertext: string, createdByUserId: string | null) {
+    return this.answer((s) => webhooks.createEndpoint(s, id, body, secretCiphertext, createdByUserId));
+  }
+  updateWebhookEndpoint(id: string, body: WebhookEndpointUpdateT) { return this.answer((s) => webhooks.updateEndpoint(s, id, body)); }
+  deleteWebhookEndpoint(id: string) { return this.answer((s) => webhooks.deleteEndpoint(s, id)); }
+  sendTestWebhook(id: string) { return this.answer((s) => webhooks.sendTestEvent(s, id)); }
+  listWebhookDeliveries(endpointId: string, cursor: string | undefined, limit: number) { return this.answer((s) => webhooks.listDeliveries(s, endpointId, cursor, limit)); }
+  redeliverWebhook(endpointId: string, deliveryId: string) { return this.answer((s) => webhooks.redeliver(s, endpointId, deliveryId)); }
+  claimWebhookDelivery(id: string) { return this.answer((s) => webhooks.claimDelivery(s, id)); }
+  /** Records an attempt; a retry sets the alarm for when it is due. */
+  finishWebhookAttempt(id: string, outcome: webhooks.AttemptOutcome) {
+    const answer = this.answer((s) => webhooks.finishAttempt(s, id, outcome));
+    this.wake();
+    return answer;
   }
 
   // Backups

@@ -347,3 +347,89 @@ export const integrationStatus = sqliteTable("integration_status", {
   lastErrorAt: text("last_error_at"),
   lastError: text("last_error"),
 });
+
+/**
+ * Where the organization's events go (Standard Webhooks). The signing secret is stored encrypted
+ * (worker/lib/secrets.ts, bound to the endpoint id); only the Worker can read it.
+ */
+export const webhookEndpoints = sqliteTable("webhook_endpoints", {
+  id: id(),
+  url: text("url").notNull(),
+  description: text("description").notNull().default(""),
+  /** JSON array of event types. */
+  eventTypes: text("event_types").notNull(),
+  enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
+  secretCiphertext: text("secret_ciphertext").notNull(),
+  /** Why the endpoint was disabled by the system (410, failing for a day), if it was. */
+  disabledReason: text("disabled_reason"),
+  disabledAt: text("disabled_at"),
+  createdByUserId: text("created_by_user_id"),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+/**
+ * The outbox: one row per event some endpoint subscribed to, written in the transaction of the
+ * change it describes. `payload` is the exact body delivered ({type, timestamp, data}).
+ */
+export const webhookEvents = sqliteTable("webhook_events", {
+  seq: integer("seq").primaryKey({ autoIncrement: true }),
+  id: text("id").notNull().unique(),
+  type: text("type").notNull(),
+  payload: text("payload").notNull(),
+  createdAt: createdAt(),
+});
+
+/**
+ * One event for one endpoint. Delivered in order per (endpoint, order_key): order_key is the
+ * contact the event is about (or the event id), and a delivery waits while an earlier one of the
+ * same key is unfinished.
+ */
+export const webhookDeliveries = sqliteTable(
+  "webhook_deliveries",
+  {
+    id: id(),
+    seq: integer("seq").notNull(),
+    endpointId: text("endpoint_id")
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: "cascade" }),
+    eventId: text("event_id")
+      .notNull()
+      .references(() => webhookEvents.id, { onDelete: "cascade" }),
+    orderKey: text("order_key").notNull(),
+    /** pending (due at next_attempt_at) -> queued -> sending -> succeeded | pending (retry) | failed */
+    status: text("status", { enum: ["pending", "queued", "sending", "succeeded", "failed"] }).notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: text("next_attempt_at").notNull(),
+    /** A queued or sending delivery whose consumer vanished is due again after this. */
+    leaseUntil: text("lease_until"),
+    lastStatusCode: integer("last_status_code"),
+    lastError: text("last_error"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("webhook_deliveries_due").on(t.status, t.nextAttemptAt),
+    index("webhook_deliveries_order").on(t.endpointId, t.orderKey, t.seq),
+    index("webhook_deliveries_endpoint").on(t.endpointId, t.seq),
+    index("webhook_deliveries_event").on(t.eventId),
+  ],
+);
+
+/** Every attempt of a delivery: what the endpoint answered, and how fast. */
+export const webhookAttempts = sqliteTable(
+  "webhook_attempts",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    deliveryId: text("delivery_id")
+      .notNull()
+      .references(() => webhookDeliveries.id, { onDelete: "cascade" }),
+    attempt: integer("attempt").notNull(),
+    at: text("at").notNull(),
+    statusCode: integer("status_code"),
+    durationMs: integer("duration_ms").notNull(),
+    responseExcerpt: text("response_excerpt"),
+    error: text("error"),
+  },
+  (t) => [index("webhook_attempts_delivery").on(t.deliveryId, t.attempt)],
+);

@@ -66,17 +66,32 @@ export function createTodo(s: StoreContext, contactId: string, body: TodoInputT,
       updatedAt: now,
     })
     .run();
-  return loadTodo(s, id);
+  const todo = loadTodo(s, id);
+  s.emit("todo.created", () => todoEvent(todo), contactId);
+  return todo;
 }
+
+const todoEvent = (t: Todo) => ({
+  todo_id: t.id,
+  contact_id: t.contact_id,
+  call_id: t.call_id,
+  title: t.title,
+  due_at: t.due_at,
+  assignee_member_id: t.assignee?.member_id ?? null,
+  status: t.status,
+  completed_at: t.completed_at,
+});
 
 export function setTodoStatus(s: StoreContext, id: string, status: "open" | "done"): Todo {
   const now = nowIso();
-  const updated = s.db
+  const before = s.db.select({ status: todos.status }).from(todos).where(eq(todos.id, id)).get();
+  if (!before) throw notFound("Todo");
+  s.db
     .update(todos)
     .set({ status, completedAt: status === "done" ? now : null, updatedAt: now })
     .where(eq(todos.id, id))
-    .returning({ id: todos.id })
-    .all();
-  if (updated.length === 0) throw notFound("Todo");
-  return loadTodo(s, id);
+    .run();
+  const todo = loadTodo(s, id);
+  if (status === "done" && before.status !== "done") s.emit("todo.completed", () => todoEvent(todo), todo.contact_id);
+  return todo;
 }
