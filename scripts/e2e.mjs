@@ -45,12 +45,17 @@ function ensureBuilt() {
 // Third-party APIs are real local HTTP servers speaking their wire formats (test/fakes).
 const { startFakeOpenAI } = await import(pathToFileURL(join(ROOT, "test/fakes/openai-server.mjs")).href);
 const { startFakeTwilio } = await import(pathToFileURL(join(ROOT, "test/fakes/twilio-server.mjs")).href);
+const { startWebhookReceiver } = await import(pathToFileURL(join(ROOT, "test/fakes/webhook-receiver.mjs")).href);
 const { expectAccessible } = await import(pathToFileURL(join(ROOT, "test/e2e/lib/flows.mjs")).href);
 const shoot = (page, name) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
-const [fakeOpenAI, fakeTwilio] = await Promise.all([startFakeOpenAI(), startFakeTwilio()]);
+const [fakeOpenAI, fakeTwilio, receiver] = await Promise.all([startFakeOpenAI(), startFakeTwilio(), startWebhookReceiver()]);
 const TWILIO_SID = "ACe2e0000000000000000000000000000";
-/** What tests get as `t.fakes`: script the model at `${openai}/__script`, read Twilio at `${twilio}/__requests/${twilioSid}`. */
-const FAKES = { openai: `${fakeOpenAI.url}/ns/e2e`, twilio: fakeTwilio.url, twilioSid: TWILIO_SID };
+/**
+ * What tests get as `t.fakes`: script the model at `${openai}/__script`, read Twilio at
+ * `${twilio}/__requests/${twilioSid}`, point webhooks at `${receiver}/hooks/NAME` and read them at
+ * `${receiver}/__received/NAME`.
+ */
+const FAKES = { openai: `${fakeOpenAI.url}/ns/e2e`, twilio: fakeTwilio.url, twilioSid: TWILIO_SID, receiver: receiver.url };
 const FAKE_VARS = [
   "OPENAI_API_KEY:sk-e2e",
   `OPENAI_BASE_URL:${FAKES.openai}/v1`,
@@ -59,6 +64,7 @@ const FAKE_VARS = [
   `TWILIO_ACCOUNT_SID:${TWILIO_SID}`,
   "TWILIO_AUTH_TOKEN:e2e-token",
   `TWILIO_BASE_URL:${FAKES.twilio}`,
+  "WEBHOOK_ALLOW_LOOPBACK:true",
 ];
 
 /** `wrangler dev` in its own process group, so stopping it stops workerd too. */
@@ -220,7 +226,7 @@ let worker = null;
 let result = { passed: 0, failed: 1 };
 const cleanUp = async () => {
   await worker?.stop();
-  await Promise.all([fakeOpenAI.close(), fakeTwilio.close()]);
+  await Promise.all([fakeOpenAI.close(), fakeTwilio.close(), receiver.close()]);
   rmSync(persistDir, { recursive: true, force: true });
 };
 for (const signal of ["SIGINT", "SIGTERM"]) {

@@ -223,3 +223,63 @@ export async function voiceAgentsAreConnectedShowTheirLastEventAndDisconnect(t) 
   const after = await fetch(url, { method: "POST", headers: { "content-type": "application/json", "x-retell-signature": await sign(raw, retellKey) }, body: raw });
   assert.equal(after.status, 404);
 }
+
+export async function webhookEndpointsReceiveSignedEventsAndShowTheirDeliveries(t) {
+  const { Webhook } = await import("standardwebhooks");
+  const { page } = await newOrganization(t);
+  await navigateTo(page, "Settings");
+  const section = page.locator("section#webhooks");
+  await section.getByText("No endpoints yet").waitFor();
+
+  // A non-public URL is refused under its field; a local receiver is allowed (WEBHOOK_ALLOW_LOOPBACK in tests).
+  const form = page.getByRole("form", { name: "Add a webhook endpoint" });
+  await form.getByLabel("Endpoint URL").fill("https://10.0.0.8/hooks");
+  await form.getByRole("button", { name: "Add endpoint" }).click();
+  await form.getByText(/private or reserved address/i).waitFor();
+  const name = `e2e-${Date.now().toString(36)}`;
+  await form.getByLabel("Endpoint URL").fill(`${t.fakes.receiver}/hooks/${name}`);
+  await form.getByLabel("Description (optional)").fill("CRM sync");
+  await form.getByLabel("note.created").check();
+  await form.getByRole("button", { name: "Add endpoint" }).click();
+  await section.getByText("Copy the signing secret now").waitFor();
+  const secret = await section.getByRole("textbox", { name: "Signing secret" }).inputValue();
+  assert.match(secret, /^whsec_/);
+  await elementScreenshot(section, "settings-webhooks-secret-1280");
+  await section.getByRole("button", { name: "I have saved it" }).click();
+
+  // A change in the app arrives at the receiver, signed with that secret.
+  await api(page, "POST", "/api/contacts", { first_name: "Hook", last_name: "Receiver" });
+  const received = async () => (await (await fetch(`${t.fakes.receiver}/__received/${name}`)).json());
+  let got = [];
+  for (let i = 0; i < 100 && got.length === 0; i++) {
+    got = await received();
+    if (got.length === 0) await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(got.length, 1, "one delivery within 10 s");
+  const event = new Webhook(secret).verify(got[0].body, got[0].headers);
+  assert.equal(event.type, "contact.created");
+  assert.equal(event.data.first_name, "Hook");
+
+  // The delivery log shows it; a test event joins it.
+  const endpoints = page.getByRole("list", { name: "Webhook endpoints" });
+  await endpoints.getByRole("button", { name: "Deliveries" }).click();
+  const log = endpoints.getByRole("region", { name: "Deliveries" });
+  await log.getByText("contact.created").waitFor();
+  await log.getByText("Delivered").waitFor();
+  await endpoints.getByRole("button", { name: "Send test event" }).click();
+  await page.getByText("Test event queued").waitFor();
+  for (let i = 0; i < 50 && (await received()).length < 2; i++) await new Promise((r) => setTimeout(r, 100));
+  await log.getByRole("button", { name: "Refresh" }).click();
+  await log.getByText("webhook.test").waitFor();
+  await screenshot(t, page, "settings-webhooks-1280");
+  await page.setViewportSize({ width: 375, height: 800 });
+  await section.scrollIntoViewIfNeeded();
+  await elementScreenshot(section, "settings-webhooks-375");
+
+  // Disabling is one click; removing asks first.
+  await endpoints.getByRole("button", { name: "Disable" }).click();
+  await endpoints.getByText("Disabled").waitFor();
+  await endpoints.getByRole("button", { name: /Remove endpoint/ }).click();
+  await page.getByRole("dialog", { name: "Remove this endpoint?" }).getByRole("button", { name: "Remove endpoint" }).click();
+  await section.getByText("No endpoints yet").waitFor();
+}

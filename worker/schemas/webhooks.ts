@@ -1,24 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import { oneLine } from "../lib/text";
+import { EVENT_TYPES } from "./event-types";
 
-/** Every event an endpoint can subscribe to (README: "Webhooks"). */
-export const EVENT_TYPES = [
-  "contact.created",
-  "contact.updated",
-  "contact.deleted",
-  "call.recorded",
-  "call.transcribed",
-  "call.enriched",
-  "message.received",
-  "message.sent",
-  "message.failed",
-  "note.created",
-  "todo.created",
-  "todo.completed",
-] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
-/** Sent only by "send test event", to the one endpoint. */
-export const TEST_EVENT = "webhook.test";
+export { EVENT_TYPES, TEST_EVENT, type EventType } from "./event-types";
 
 const url = oneLine()
   .trim()

@@ -37,6 +37,12 @@ export type PhoneLine = InferResponseType<(typeof api)["phone-lines"]["$get"], 2
 export type PhoneLineInput = InferRequestType<(typeof api)["phone-lines"]["$post"]>["json"];
 export type Integration = InferResponseType<typeof api.integrations.$get, 200>[number];
 export type IntegrationInput = InferRequestType<typeof api.integrations.$post>["json"];
+export type WebhookEndpoint = InferResponseType<typeof api.webhooks.$get, 200>[number];
+export type CreatedWebhookEndpoint = InferResponseType<typeof api.webhooks.$post, 201>;
+export type WebhookEndpointInput = InferRequestType<typeof api.webhooks.$post>["json"];
+export type WebhookEndpointUpdate = InferRequestType<(typeof api.webhooks)[":id"]["$put"]>["json"];
+export type WebhookDeliveryPage = InferResponseType<(typeof api.webhooks)[":id"]["deliveries"]["$get"], 200>;
+export type WebhookDelivery = WebhookDeliveryPage["data"][number];
 export type AssignmentPage = InferResponseType<typeof api.contacts.assignments.$get, 200>;
 export type ContactAssignment = AssignmentPage["contacts"][number];
 export type BulkAssignResult = InferResponseType<typeof api.contacts.assignments.bulk.$post, 200>;
@@ -364,6 +370,24 @@ export const listIntegrations = () => read<Integration[]>(() => api.integrations
 export const createIntegration = (input: IntegrationInput) => read<Integration>(() => api.integrations.$post({ json: input }));
 
 export const deleteIntegration = (id: string) => sendNoContent("DELETE", path("integrations", id));
+
+// ---- Outgoing webhooks (Standard Webhooks): endpoints, their delivery log ----------------
+
+export const listWebhooks = () => read<WebhookEndpoint[]>(() => api.webhooks.$get());
+
+export const createWebhook = (input: WebhookEndpointInput) => read<CreatedWebhookEndpoint>(() => api.webhooks.$post({ json: input }));
+
+export const updateWebhook = (id: string, input: WebhookEndpointUpdate) => read<WebhookEndpoint>(() => api.webhooks[":id"].$put({ param: { id }, json: input }));
+
+export const deleteWebhook = (id: string) => sendNoContent("DELETE", path("webhooks", id));
+
+export const sendTestWebhook = (id: string) => read<{ event_id: string }>(() => api.webhooks[":id"].test.$post({ param: { id } }));
+
+export const listWebhookDeliveries = (id: string, cursor?: string) =>
+  read<WebhookDeliveryPage>(() => api.webhooks[":id"].deliveries.$get({ param: { id }, query: { limit: "20", ...(cursor ? { cursor } : {}) } }));
+
+export const redeliverWebhook = (id: string, deliveryId: string) =>
+  read<{ id: string }>(() => api.webhooks[":id"].deliveries[":delivery_id"].redeliver.$post({ param: { id, delivery_id: deliveryId } }));
 
 // ---- Assignments ---------------------------------------------------------------------------
 

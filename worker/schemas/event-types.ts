@@ -1,0 +1,20 @@
+// The events an endpoint can subscribe to (README: "Webhooks"). No imports: the web app's
+// Settings lists them too.
+
+export const EVENT_TYPES = [
+  "contact.created",
+  "contact.updated",
+  "contact.deleted",
+  "call.recorded",
+  "call.transcribed",
+  "call.enriched",
+  "message.received",
+  "message.sent",
+  "message.failed",
+  "note.created",
+  "todo.created",
+  "todo.completed",
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+/** Sent only by "send test event", to the one endpoint. */
+export const TEST_EVENT = "webhook.test";
