@@ -19,6 +19,7 @@ import { callsRoutes } from "./routes/calls";
 import { contactsRoutes } from "./routes/contacts";
 import { emailsRoutes } from "./routes/emails";
 import { integrationsRoutes } from "./routes/integrations";
+import { liveRoutes } from "./routes/live";
 import { webhookEndpointsRoutes } from "./routes/webhook-endpoints";
 import { webhooksRoutes } from "./routes/webhooks";
 import { membersRoutes } from "./routes/members";
@@ -156,6 +157,7 @@ export function createApp() {
     .route("/", integrationsRoutes)
     .route("/", webhooksRoutes)
     .route("/", webhookEndpointsRoutes)
+    .route("/", liveRoutes)
     .route("/", organizationRoutes);
 
   api.openAPIRegistry.registerComponent("securitySchemes", "session", {

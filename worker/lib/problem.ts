@@ -14,6 +14,7 @@ const TITLES: Record<number, string> = {
   409: "Conflict",
   413: "Request body too large",
   415: "Unsupported media type",
+  426: "Upgrade required",
   429: "Too many requests",
   500: "Internal error",
   502: "Upstream error",

@@ -37,3 +37,8 @@ export function orgStore(env: Env, organizationId: string): StoreClient {
       },
   });
 }
+
+/** Opens a member's live connection to the organization's store (the WebSocket upgrade answer). */
+export function openLiveSocket(env: Env, organizationId: string, memberId: string): Promise<Response> {
+  return stubFor(env, organizationId).fetch("https://store/live", { headers: { upgrade: "websocket", "x-member-id": memberId } });
+}

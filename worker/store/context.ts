@@ -36,6 +36,10 @@ export class StoreContext {
   readonly knownMembers = new Map<string, string>();
   /** Enabled webhook endpoints and their event types; null until read (and after any change). */
   private subscribers: { id: string; types: Set<string> }[] | null = null;
+  /** Some member has the app open (a live socket to this store): events are collected for it. */
+  live = false;
+  /** The events of the transaction under way, pushed to the open tabs once it commits. */
+  readonly liveEvents: { type: string; data: Record<string, unknown> }[] = [];
 
   constructor(
     readonly db: StoreDb,
@@ -94,6 +98,7 @@ export class StoreContext {
     this.parsed.clear();
     this.knownMembers.clear();
     this.subscribers = null;
+    this.liveEvents.length = 0;
   }
 
   /** Wake the store's alarm as soon as this transaction commits (R2 deletions, webhook deliveries). */
@@ -114,23 +119,27 @@ export class StoreContext {
     return this.subscribers.filter((e) => e.types.has(type)).map((e) => e.id);
   }
 
-  /** Whether some enabled endpoint subscribes to `type` (so its data is worth computing). */
+  /** Whether an open tab or some enabled endpoint wants `type` (so its data is worth computing). */
   wants(type: string): boolean {
-    return this.endpointsFor(type).length > 0;
+    return this.live || this.endpointsFor(type).length > 0;
   }
 
   /**
    * Records event `type` in the outbox, in the transaction of the change it describes, for every
-   * enabled endpoint subscribed to it (nothing at all when none is: the common case costs no
-   * write, and `data` given as a function is not even computed). `orderKey` (the contact it is
-   * about) keeps one contact's events in order per endpoint.
+   * enabled endpoint subscribed to it, and for the open tabs (nothing at all when nobody listens:
+   * the common case costs no write, and `data` given as a function is not even computed).
+   * `orderKey` (the contact it is about) keeps one contact's events in order per endpoint.
    */
   emit(type: string, data: Record<string, unknown> | (() => Record<string, unknown>), orderKey?: string | null, onlyEndpoint?: string) {
     const targets = onlyEndpoint ? [onlyEndpoint] : this.endpointsFor(type);
+    const live = this.live && !onlyEndpoint;
+    if (targets.length === 0 && !live) return;
+    const body = typeof data === "function" ? data() : data;
+    if (live) this.liveEvents.push({ type, data: body });
     if (targets.length === 0) return;
     const now = nowIso();
     const eventId = `msg_${newId().replaceAll("-", "")}`;
-    const payload = JSON.stringify({ type, timestamp: now, data: typeof data === "function" ? data() : data });
+    const payload = JSON.stringify({ type, timestamp: now, data: body });
     const seq = this.sql.exec<{ seq: number }>("INSERT INTO webhook_events (id, type, payload, created_at) VALUES (?, ?, ?, ?) RETURNING seq", eventId, type, payload, now).one().seq;
     for (const endpointId of targets) {
       this.sql.exec(

@@ -94,7 +94,7 @@ export function recordInbound(s: StoreContext, body: InboundInputT): RecordedMes
 }
 
 /** message.received / message.sent / message.failed: the message's ids, numbers, text and status (media by id through the API). */
-export function messageEvent(s: StoreContext, type: "message.received" | "message.sent" | "message.failed", messageId: string) {
+export function messageEvent(s: StoreContext, type: "message.received" | "message.queued" | "message.sent" | "message.failed", messageId: string) {
   if (!s.wants(type)) return;
   const row = s.get<{ contact_id: string | null }>(sql`SELECT id AS message_id, contact_id, direction, from_phone, to_phone, body, status, status_detail,
       json_array_length(media_urls) AS media_count, provider, provider_message_id, created_at, sent_at FROM messages WHERE id = ${messageId}`);
@@ -141,6 +141,7 @@ export function queueOutbound(s: StoreContext, contactId: string, body: SendInpu
     .run();
   const [message] = loadMessages(s, { ids: [id] });
   if (!message) throw notFound("Message");
+  messageEvent(s, "message.queued", id);
   return message;
 }
 
@@ -218,6 +219,7 @@ export function saveMemory(s: StoreContext, contactId: string, m: { content: str
   if (!s.db.select({ id: contacts.id }).from(contacts).where(eq(contacts.id, contactId)).get()) return;
   const row = { contactId, content: m.content, sources: m.sources, model: m.model, updatedAt: nowIso() };
   s.db.insert(contactMemory).values(row).onConflictDoUpdate({ target: contactMemory.contactId, set: row }).run();
+  s.emit("memory.updated", { contact_id: contactId }, contactId);
 }
 
 /** The media of a message not copied to R2 yet (nor given up on): what the fetch job copies. */

@@ -87,10 +87,13 @@ export function updateNote(s: StoreContext, id: string, body: string, v: Viewer)
   assertCanEdit(note, v);
   const updatedAt = nowIso();
   s.db.update(notes).set({ body, updatedAt }).where(eq(notes.id, id)).run();
+  s.emit("note.updated", { note_id: id, contact_id: note.contactId }, note.contactId);
   return noteJson({ ...note, body, updatedAt }, v);
 }
 
 export function deleteNote(s: StoreContext, id: string, v: Viewer) {
-  assertCanEdit(findNote(s, id), v);
+  const note = findNote(s, id);
+  assertCanEdit(note, v);
   s.db.delete(notes).where(eq(notes.id, id)).run();
+  s.emit("note.deleted", { note_id: id, contact_id: note.contactId }, note.contactId);
 }

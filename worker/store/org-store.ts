@@ -39,6 +39,13 @@ import * as webhooks from "./webhooks";
 export type Answer<T> = { ok: true; value: T } | { ok: false; problem: { status: Problem["status"]; detail: string; extra: Problem["extra"] } };
 
 const DELETED_KEY = "deleted_at";
+/** A live socket is re-authenticated (closed with 4001, the tab reconnects) after this long. */
+const LIVE_RECHECK_MS = 15 * 60_000;
+interface LiveSocket {
+  memberId: string;
+  /** When it was opened (epoch ms). */
+  at: number;
+}
 /** The problem code a deleted organization's store answers with. */
 export const ORGANIZATION_DELETED = "organization_deleted";
 const VERSION_KEY = "schema_version";
@@ -75,6 +82,78 @@ export class OrgStore extends DurableObject<Env> {
     this.s = new StoreContext(drizzle(ctx.storage, { schema }), ctx.storage.sql, organizationId, () => this.scheduleAlarm());
     this.deleted = ctx.storage.kv.get(DELETED_KEY) !== undefined;
     if (!this.deleted) ctx.blockConcurrencyWhile(() => this.migrate());
+    // Open tabs ping; the runtime answers without waking the object.
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
+    this.countLive();
+  }
+
+  /**
+   * A member's live connection (GET /api/live, authenticated by the Worker, which names the
+   * member): a hibernatable WebSocket that receives every committed change's events.
+   */
+  override async fetch(request: Request): Promise<Response> {
+    if (new URL(request.url).pathname !== "/live" || request.headers.get("upgrade")?.toLowerCase() !== "websocket") return new Response(null, { status: 404 });
+    if (this.deleted) return new Response(null, { status: 401 });
+    const memberId = request.headers.get("x-member-id") ?? "";
+    const pair = new WebSocketPair();
+    const [client, server] = [pair[0], pair[1]];
+    this.ctx.acceptWebSocket(server, [`member:${memberId}`]);
+    server.serializeAttachment({ memberId, at: Date.now() } satisfies LiveSocket);
+    this.countLive();
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  override webSocketMessage() {
+    // Nothing is read from tabs ("ping" is answered by the runtime).
+  }
+
+  override webSocketClose(ws: WebSocket, code: number) {
+    try {
+      ws.close(code === 1005 || code === 1006 ? 1000 : code, "closed");
+    } catch {
+      // Already closed.
+    }
+    this.countLive();
+  }
+
+  override webSocketError() {
+    this.countLive();
+  }
+
+  private countLive() {
+    this.s.live = this.ctx.getWebSockets().some((ws) => ws.readyState === WebSocket.OPEN);
+  }
+
+  /**
+   * Sends a committed transaction's events to every open tab. A socket older than LIVE_RECHECK_MS
+   * is closed instead (code 4001): the tab reconnects through the Worker, which checks the
+   * session again, so a revoked session stops receiving within that time.
+   */
+  private broadcast(events: { type: string; data: Record<string, unknown> }[]) {
+    const message = JSON.stringify({ events });
+    const now = Date.now();
+    for (const ws of this.ctx.getWebSockets()) {
+      const socket = ws.deserializeAttachment() as LiveSocket | null;
+      try {
+        if (!socket || now - socket.at > LIVE_RECHECK_MS) ws.close(4001, "Reconnect to check the session");
+        else ws.send(message);
+      } catch {
+        // A socket closing meanwhile.
+      }
+    }
+    this.countLive();
+  }
+
+  /** Closes the live sockets of one member (removed from the organization), or all of them. */
+  private closeLive(code: number, reason: string, memberId?: string) {
+    for (const ws of this.ctx.getWebSockets(memberId ? `member:${memberId}` : undefined)) {
+      try {
+        ws.close(code, reason);
+      } catch {
+        // Already closed.
+      }
+    }
+    this.countLive();
   }
 
   /** Applies the migrations this store has not run yet and records its schema version. */
@@ -113,7 +192,9 @@ export class OrgStore extends DurableObject<Env> {
   private answer<T>(fn: (s: StoreContext) => T): Answer<T> {
     if (this.deleted) return { ok: false, problem: { status: 401, detail: "This organization no longer exists.", extra: { code: ORGANIZATION_DELETED } } };
     try {
-      return { ok: true, value: this.ctx.storage.transactionSync(() => fn(this.s)) };
+      const value = this.ctx.storage.transactionSync(() => fn(this.s));
+      if (this.s.liveEvents.length) this.broadcast(this.s.liveEvents.splice(0));
+      return { ok: true, value };
     } catch (err) {
       this.s.reset();
       if (err instanceof Problem) return { ok: false, problem: { status: err.status, detail: err.detail, extra: err.extra } };
@@ -192,6 +273,7 @@ export class OrgStore extends DurableObject<Env> {
     await this.ctx.storage.deleteAll();
     this.ctx.storage.kv.put(DELETED_KEY, nowIso());
     this.deleted = true;
+    this.closeLive(4401, "The organization was deleted");
     this.scheduleAlarm();
   }
 
@@ -236,7 +318,11 @@ export class OrgStore extends DurableObject<Env> {
 
   // Members (copied from D1)
   upsertMember(member: members.MemberRecord) { return this.answer((s) => members.upsertMember(s, member)); }
-  removeMember(memberId: string) { return this.answer((s) => members.removeMember(s, memberId)); }
+  removeMember(memberId: string) {
+    const answer = this.answer((s) => members.removeMember(s, memberId));
+    this.closeLive(4403, "No longer a member of this organization", memberId);
+    return answer;
+  }
   renameUser(userId: string, name: string, email: string) { return this.answer((s) => members.renameUser(s, userId, name, email)); }
 
   // Notes, todos, activity

@@ -92,6 +92,6 @@ export function setTodoStatus(s: StoreContext, id: string, status: "open" | "don
     .where(eq(todos.id, id))
     .run();
   const todo = loadTodo(s, id);
-  if (status === "done" && before.status !== "done") s.emit("todo.completed", () => todoEvent(todo), todo.contact_id);
+  if (status !== before.status) s.emit(status === "done" ? "todo.completed" : "todo.reopened", () => todoEvent(todo), todo.contact_id);
   return todo;
 }

@@ -131,6 +131,16 @@ export class ContactState {
     }
   }
 
+  /** Reads the contact again without a loading state (someone else changed it); gone → not found. */
+  async refresh() {
+    if (this.view.kind !== "loaded") return;
+    try {
+      this.contact = await api.getContact(this.id);
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404) this.view = { kind: "not-found" };
+    }
+  }
+
   loaded(): ContactDetail {
     if (!this.contact) throw new ApiError(0, "The contact is not loaded yet.");
     return this.contact;

@@ -170,6 +170,11 @@ export class TodosState extends ContactReader {
     void this.fetch();
   }
 
+  /** Reads them again if they were ever shown (someone else changed them). */
+  refresh() {
+    if (this.#started) void this.fetch();
+  }
+
   fetch() {
     return this.readFirst(
       () => api.listTodos(this.contactId),
