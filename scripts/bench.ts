@@ -118,9 +118,10 @@ import { queryRows, runSqlite } from "./bench/sqlite";
 import { ms, seconds, summarize, table } from "./bench/stats";
 import { d1File, queryEachStore, restore, storeFiles } from "./bench/stores";
 import { type TenantsReport, coldLines, coldStarts, tenantsLoad, tenantsTable, tenantsVerdicts } from "./bench/tenants";
+import { type WebhooksReport, WEBHOOKS, webhooksLines, webhooksSection } from "./bench/webhooks";
 import { type RunningWorker, appConfig, buildWorker, killWorkers, sessionCookie, startWorker, timedGet, wrangler } from "./bench/worker";
 
-const SECTIONS = ["search", "assignments", "resolve", "tenants", "sizes"] as const;
+const SECTIONS = ["search", "assignments", "resolve", "tenants", "webhooks", "sizes"] as const;
 type Section = (typeof SECTIONS)[number];
 /** Bump when the loader writes different rows, so --reuse reloads. */
 const LOADER_VERSION = 4;
@@ -154,7 +155,7 @@ function parseOnly(value: string): Map<Section, string[]> {
     const head = colon === -1 ? item : item.slice(0, colon);
     const section = SECTIONS.find((s) => s === head);
     if (section && colon === -1) only.set(section, "all");
-    else if (section === "resolve" || section === "tenants" || section === "sizes") throw new Error(`--only ${section} takes no kind filter`);
+    else if (section === "resolve" || section === "tenants" || section === "webhooks" || section === "sizes") throw new Error(`--only ${section} takes no kind filter`);
     else if (section) addFilter(section, item.slice(colon + 1));
     // Bare text: the kinds of both list sections whose name contains it (the original --only).
     else for (const s of ["search", "assignments"] as const) addFilter(s, item);
@@ -278,7 +279,8 @@ const startApp = (ctx: AppContext) =>
     script: ctx.script,
     config: ctx.config,
     persistTo: ctx.stateDir,
-    vars: { BETTER_AUTH_SECRET: ctx.secret },
+    // Loopback webhook endpoints: the webhooks section's receiver runs on 127.0.0.1.
+    vars: { BETTER_AUTH_SECRET: ctx.secret, WEBHOOK_ALLOW_LOOPBACK: "true" },
     logFile: join(ctx.stateDir, "wrangler-dev.log"),
   });
 
@@ -966,6 +968,20 @@ async function main() {
         .join("")}`,
     );
   }
+  let webhooksRep: WebhooksReport | undefined;
+  if (has("webhooks")) {
+    t = performance.now();
+    console.log(`\nWebhooks (${WEBHOOKS.updates} contact updates at concurrency ${WEBHOOKS.concurrency} over ${WEBHOOKS.contacts} contacts of an organization of their own):`);
+    const worker = await startApp(ctx);
+    load();
+    try {
+      webhooksRep = await webhooksSection(worker.url, (line) => console.log(`  ${line} (${load()})`));
+    } finally {
+      await worker.stop();
+    }
+    for (const line of webhooksLines(webhooksRep)) console.log(`  ${line}`);
+    sectionTimes.push(`webhooks ${seconds(t)}`);
+  }
   if (sizes) {
     t = performance.now();
     console.log("\nSizes:\n");
@@ -1043,6 +1059,7 @@ async function main() {
   ] as const) {
     if (v.length) lines.push(`${name}: ${v.filter(([, ok]) => ok).length}/${v.length} targets met${v.some(([, ok]) => !ok) ? ` (failing: ${v.filter(([, ok]) => !ok).map(([l]) => l).join("; ")})` : ""}.`);
   }
+  if (webhooksRep) lines.push(`Webhooks: ${webhooksLines(webhooksRep).slice(1).join("; ")}.`);
   if (sizesSummary) lines.push(`Sizes per record on disk: ${sizesSummary}.`);
   const low = Math.min(...loads);
   console.log(

@@ -2,7 +2,7 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from "clou
 import { env } from "cloudflare:workers";
 import { Webhook } from "standardwebhooks";
 import { beforeAll, describe, expect, inject, it } from "vitest";
-import { deliverWebhook } from "../worker/jobs/deliver-webhook";
+import { deliverWebhooks } from "../worker/jobs/deliver-webhook";
 import { EVENT_TYPES } from "../worker/schemas/webhooks";
 import { orgStore } from "../worker/store/client";
 import worker from "../worker/index";
@@ -287,7 +287,7 @@ describe("safety", () => {
     const store = orgStore(env, org.id);
     const attempt = async (url: string) => {
       const { endpointId, deliveryId } = await queuedDelivery(url);
-      await deliverWebhook(strict, store, { type: "deliver_webhook", organization_id: org.id, delivery_id: deliveryId });
+      await deliverWebhooks(strict, store, [{ type: "deliver_webhook", organization_id: org.id, delivery_id: deliveryId }]);
       const [row] = await storeRows<{ status: string; error: string; enabled: number; reason: string | null }>(
         org.id,
         `SELECT d.status, a.error, e.enabled, e.disabled_reason AS reason FROM webhook_deliveries d JOIN webhook_attempts a ON a.delivery_id = d.id

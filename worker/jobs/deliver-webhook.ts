@@ -2,7 +2,7 @@ import { Webhook } from "standardwebhooks";
 import { checkWebhookUrl, isPublicAddress, resolveHost } from "../lib/public-url";
 import { decryptSecret } from "../lib/secrets";
 import type { StoreClient } from "../store/client";
-import type { AttemptOutcome } from "../store/webhooks";
+import type { AttemptOutcome, Claim } from "../store/webhooks";
 import type { DeliverWebhookJob } from "./queues";
 
 // One attempt of one webhook delivery, signed as the Standard Webhooks specification says
@@ -63,41 +63,36 @@ async function excerptOf(res: Response): Promise<string | null> {
 /** ±20% around the scheduled wait, so many endpoints' retries do not arrive in step. */
 const jitter = (seconds: number) => Math.round(seconds * (0.8 + Math.random() * 0.4));
 
-export async function deliverWebhook(env: Env, store: StoreClient, job: DeliverWebhookJob): Promise<{ ack: true; outcome?: AttemptOutcome["result"]["kind"] }> {
-  const claim = await store.claimWebhookDelivery(job.delivery_id);
-  if (claim.kind !== "claimed") return { ack: true };
-  const schedule = retrySchedule(env);
-  const started = Date.now();
-  const finish = async (o: Omit<AttemptOutcome, "attempt" | "durationMs" | "result"> & { retryable: boolean; retryAfter?: number; succeeded?: boolean; disable?: string }) => {
-    const canRetry = o.retryable && claim.attempt <= schedule.length;
-    const wait = canRetry ? Math.max(jitter(schedule[claim.attempt - 1] ?? 0), Math.min(o.retryAfter ?? 0, 86_400)) : 0;
-    const result: AttemptOutcome["result"] = o.succeeded ? { kind: "succeeded" } : canRetry ? { kind: "retry", afterSeconds: wait } : { kind: "failed" };
-    // Failing for the whole schedule (about a day by default) means the endpoint keeps failing.
-    const disable = o.disable ?? (o.retryable && !canRetry ? `Disabled after every attempt to deliver ${claim.eventId} failed (${claim.attempt} attempts; last: ${o.statusCode ?? o.error}).` : undefined);
-    await store.finishWebhookAttempt(job.delivery_id, {
-      attempt: claim.attempt,
-      statusCode: o.statusCode,
-      durationMs: Date.now() - started,
-      excerpt: o.excerpt,
-      error: o.error,
-      result,
-      ...(disable ? { disable } : {}),
-    });
-    return { ack: true as const, outcome: result.kind };
-  };
+type Claimed = Extract<Claim, { kind: "claimed" }>;
+type Outcome = Omit<AttemptOutcome, "attempt" | "durationMs" | "result"> & { retryable: boolean; retryAfter?: number; succeeded?: boolean; disable?: string };
 
+/** What one attempt came to, as the store records it (retry, fail, disable: the policy is here). */
+function settle(env: Env, claim: Claimed, started: number, o: Outcome): AttemptOutcome {
+  const schedule = retrySchedule(env);
+  const canRetry = o.retryable && claim.attempt <= schedule.length;
+  const wait = canRetry ? Math.max(jitter(schedule[claim.attempt - 1] ?? 0), Math.min(o.retryAfter ?? 0, 86_400)) : 0;
+  const result: AttemptOutcome["result"] = o.succeeded ? { kind: "succeeded" } : canRetry ? { kind: "retry", afterSeconds: wait } : { kind: "failed" };
+  // Failing for the whole schedule (about a day by default) means the endpoint keeps failing.
+  const disable = o.disable ?? (o.retryable && !canRetry ? `Disabled after every attempt to deliver ${claim.eventId} failed (${claim.attempt} attempts; last: ${o.statusCode ?? o.error}).` : undefined);
+  return { attempt: claim.attempt, statusCode: o.statusCode, durationMs: Date.now() - started, excerpt: o.excerpt, error: o.error, result, ...(disable ? { disable } : {}) };
+}
+
+/** One attempt: the URL checked again (and its host resolved), signed, POSTed, the answer classified. */
+async function attempt(env: Env, claim: Claimed): Promise<AttemptOutcome> {
+  const started = Date.now();
+  const done = (o: Outcome) => settle(env, claim, started, o);
   const verdict = checkWebhookUrl(claim.url, loopbackAllowed(env));
-  if (!verdict.ok) return finish({ statusCode: null, excerpt: null, error: `refused: the URL ${verdict.reason}`, retryable: false, disable: `Disabled: the URL ${verdict.reason}.` });
+  if (!verdict.ok) return done({ statusCode: null, excerpt: null, error: `refused: the URL ${verdict.reason}`, retryable: false, disable: `Disabled: the URL ${verdict.reason}.` });
   if (!verdict.literal && !/^(localhost|.+\.localhost)$/i.test(verdict.host)) {
     let addresses: string[];
     try {
       addresses = await resolveHost(verdict.host, env.WEBHOOK_DNS_RESOLVER || "https://cloudflare-dns.com/dns-query");
     } catch (err) {
-      return finish({ statusCode: null, excerpt: null, error: `could not resolve ${verdict.host}: ${err instanceof Error ? err.message : "error"}`, retryable: true });
+      return done({ statusCode: null, excerpt: null, error: `could not resolve ${verdict.host}: ${err instanceof Error ? err.message : "error"}`, retryable: true });
     }
-    if (addresses.length === 0) return finish({ statusCode: null, excerpt: null, error: `${verdict.host} does not resolve`, retryable: true });
+    if (addresses.length === 0) return done({ statusCode: null, excerpt: null, error: `${verdict.host} does not resolve`, retryable: true });
     const hidden = addresses.find((a) => !isPublicAddress(a));
-    if (hidden) return finish({ statusCode: null, excerpt: null, error: `refused: ${verdict.host} resolves to a private or reserved address (${hidden})`, retryable: false });
+    if (hidden) return done({ statusCode: null, excerpt: null, error: `refused: ${verdict.host} resolves to a private or reserved address (${hidden})`, retryable: false });
   }
 
   const secret = await decryptSecret(env, claim.secretCiphertext, claim.endpointId);
@@ -120,13 +115,29 @@ export async function deliverWebhook(env: Env, store: StoreClient, job: DeliverW
     });
   } catch (err) {
     const timedOut = err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError");
-    return finish({ statusCode: null, excerpt: null, error: timedOut ? `no answer within ${timeoutMs(env)} ms` : `could not connect (${err instanceof Error ? err.message : "error"})`, retryable: true });
+    return done({ statusCode: null, excerpt: null, error: timedOut ? `no answer within ${timeoutMs(env)} ms` : `could not connect (${err instanceof Error ? err.message : "error"})`, retryable: true });
   }
   const excerpt = await excerptOf(res).catch(() => null);
   const s = res.status;
-  if (s >= 200 && s < 300) return finish({ statusCode: s, excerpt, error: null, retryable: false, succeeded: true });
-  if (s === 410) return finish({ statusCode: s, excerpt, error: "410 Gone", retryable: false, disable: "Disabled: the endpoint answered 410 Gone." });
-  if (s === 429 || s === 408 || s >= 500) return finish({ statusCode: s, excerpt, error: `HTTP ${s}`, retryable: true, retryAfter: retryAfterSeconds(res.headers.get("retry-after")) });
+  if (s >= 200 && s < 300) return done({ statusCode: s, excerpt, error: null, retryable: false, succeeded: true });
+  if (s === 410) return done({ statusCode: s, excerpt, error: "410 Gone", retryable: false, disable: "Disabled: the endpoint answered 410 Gone." });
+  if (s === 429 || s === 408 || s >= 500) return done({ statusCode: s, excerpt, error: `HTTP ${s}`, retryable: true, retryAfter: retryAfterSeconds(res.headers.get("retry-after")) });
   // Redirects are not followed; any other answer is the receiver refusing this event.
-  return finish({ statusCode: s, excerpt, error: s >= 300 && s < 400 ? `HTTP ${s} (redirects are not followed)` : `HTTP ${s}`, retryable: false });
+  return done({ statusCode: s, excerpt, error: s >= 300 && s < 400 ? `HTTP ${s} (redirects are not followed)` : `HTTP ${s}`, retryable: false });
+}
+
+/**
+ * One attempt for each of a queue batch's deliveries of one organization: claimed in one store
+ * call, POSTed in parallel, recorded in one store call. A delivery already taken (a redelivered
+ * queue message) is skipped.
+ */
+export async function deliverWebhooks(env: Env, store: StoreClient, jobs: DeliverWebhookJob[]): Promise<AttemptOutcome["result"]["kind"][]> {
+  const ids = jobs.map((j) => j.delivery_id);
+  const claims = await store.claimWebhookDeliveries(ids);
+  const attempts = await Promise.all(
+    claims.map(async (claim, i) => (claim.kind === "claimed" ? { id: ids[i]!, outcome: await attempt(env, claim) } : null)),
+  );
+  const outcomes = attempts.filter((a) => a !== null);
+  if (outcomes.length) await store.finishWebhookAttempts(outcomes);
+  return outcomes.map((o) => o.outcome.result.kind);
 }

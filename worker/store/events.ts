@@ -38,11 +38,12 @@ export function contactDeleted(s: StoreContext, contactId: string) {
  * the new values (`changes`) and the old ones (`previous`) of those fields only. `by` says who or
  * what changed them (e.g. "enrichment"). Costs nothing when no endpoint wants the event.
  */
-export function trackContacts<T>(s: StoreContext, contactIds: string[], change: () => T, by?: Record<string, unknown>): T {
+export function trackContacts<T>(s: StoreContext, contactIds: string[], change: () => T, by?: Record<string, unknown>, loaded?: (out: T) => Contact[]): T {
   if (!s.wants("contact.updated")) return change();
   const before = new Map(loadContacts(s, contactIds).map((c) => [c.id, facts(c)]));
   const out = change();
-  for (const after of loadContacts(s, [...before.keys()])) {
+  // `loaded`: the change answers the contacts as they now are (no second read).
+  for (const after of loaded?.(out) ?? loadContacts(s, [...before.keys()])) {
     const old = before.get(after.id);
     if (!old) continue;
     const now = facts(after);
@@ -58,4 +59,5 @@ export function trackContacts<T>(s: StoreContext, contactIds: string[], change: 
   return out;
 }
 
-export const trackContact = <T>(s: StoreContext, contactId: string, change: () => T, by?: Record<string, unknown>) => trackContacts(s, [contactId], change, by);
+export const trackContact = <T>(s: StoreContext, contactId: string, change: () => T, by?: Record<string, unknown>, loaded?: (out: T) => Contact[]) =>
+  trackContacts(s, [contactId], change, by, loaded);

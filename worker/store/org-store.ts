@@ -287,7 +287,7 @@ export class OrgStore extends DurableObject<Env> {
       return contact;
     });
   }
-  updateContact(id: string, body: ContactUpdateInput) { return this.changing(id, (s) => contacts.updateContact(s, id, body)); }
+  updateContact(id: string, body: ContactUpdateInput) { return this.answer((s) => events.trackContact(s, id, () => contacts.updateContact(s, id, body), undefined, (c) => [c])); }
   deleteContact(id: string) {
     return this.answer((s) => {
       contacts.deleteContact(s, id);
@@ -393,10 +393,11 @@ export class OrgStore extends DurableObject<Env> {
   sendTestWebhook(id: string) { return this.answer((s) => webhooks.sendTestEvent(s, id)); }
   listWebhookDeliveries(endpointId: string, cursor: string | undefined, limit: number) { return this.answer((s) => webhooks.listDeliveries(s, endpointId, cursor, limit)); }
   redeliverWebhook(endpointId: string, deliveryId: string) { return this.answer((s) => webhooks.redeliver(s, endpointId, deliveryId)); }
-  claimWebhookDelivery(id: string) { return this.answer((s) => webhooks.claimDelivery(s, id)); }
-  /** Records an attempt; a retry sets the alarm for when it is due. */
-  finishWebhookAttempt(id: string, outcome: webhooks.AttemptOutcome) {
-    const answer = this.answer((s) => webhooks.finishAttempt(s, id, outcome));
+  /** Claims deliveries for one attempt each (a consumer's batch in one call). */
+  claimWebhookDeliveries(ids: string[]) { return this.answer((s) => ids.map((id) => webhooks.claimDelivery(s, id))); }
+  /** Records attempts; a retry sets the alarm for when it is due. */
+  finishWebhookAttempts(outcomes: { id: string; outcome: webhooks.AttemptOutcome }[]) {
+    const answer = this.answer((s) => outcomes.map(({ id, outcome }) => webhooks.finishAttempt(s, id, outcome)));
     this.wake();
     return answer;
   }
