@@ -1,11 +1,9 @@
-import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
-import worker from "../worker/index";
 import { TRANSCRIPT_TOKEN_BUDGET } from "../worker/ai/extraction";
 import { enrichCall } from "../worker/jobs/enrich";
 import { orgStore } from "../worker/store/client";
-import { type Org, addMember, call, createApiKey, createOrg, expectProblem, storeExec, storeRows } from "./helpers";
+import { type Org, addMember, call, createApiKey, createOrg, expectProblem, storeExec, storeRows, runQueue } from "./helpers";
 
 const NS = "enrichment";
 const fake = `${inject("openaiUrl")}/ns/${NS}`;
@@ -33,14 +31,8 @@ async function stubCall(transcription: string | null = "Hi, this is Jane Doe fro
   return { callId: created.body.call_id as string, contactId: created.body.contact_id as string };
 }
 
-async function deliver(callId: string, opts: { attempts?: number; queue?: string; useEnv?: Env } = {}) {
-  const batch = createMessageBatch(opts.queue ?? "contact-enrichment", [
-    { id: crypto.randomUUID(), timestamp: new Date(), attempts: opts.attempts ?? 1, body: { type: "enrich_contact", organization_id: org.id, call_id: callId } },
-  ]);
-  const ctx = createExecutionContext();
-  await worker.queue(batch, opts.useEnv ?? aiEnv, ctx);
-  return getQueueResult(batch, ctx);
-}
+const deliver = (callId: string, opts: { attempts?: number; queue?: string; useEnv?: Env } = {}) =>
+  runQueue(opts.queue ?? "contact-enrichment", { type: "enrich_contact", organization_id: org.id, call_id: callId }, opts.useEnv ?? aiEnv, opts.attempts ?? 1);
 
 /** The call's transcription in R2 and the store marking it pending, as PUT /transcription leaves them. */
 async function setTranscript(callId: string, transcription: string | null) {

@@ -1,5 +1,6 @@
-import { runInDurableObject } from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, getQueueResult, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
+import worker from "../worker/index";
 
 export const ORIGIN = "http://localhost:8787";
 
@@ -165,4 +166,23 @@ export function expectInvalid(res: { status: number; body: any; headers: Headers
   expectProblem(res, 400);
   const fields = ((res.body.errors ?? []) as { field: string }[]).map((e) => e.field);
   if (!fields.includes(field)) throw new Error(`expected an error on ${field}, got ${JSON.stringify(res.body)}`);
+}
+
+/** One message through the Worker's queue consumer, as queue `queue` would deliver it; what it acked or retried. */
+export async function runQueue(queue: string, body: object, useEnv: Env = env, attempts = 1) {
+  const batch = createMessageBatch(queue, [{ id: crypto.randomUUID(), timestamp: new Date(), attempts, body }]);
+  const ctx = createExecutionContext();
+  await worker.queue(batch, useEnv, ctx);
+  return getQueueResult(batch, ctx);
+}
+
+/** Polls `probe` until it answers something truthy (answered), or fails after `timeoutMs`. */
+export async function until<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }

@@ -1,6 +1,6 @@
 import { exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ORIGIN, type Org, addMember, call, createApiKey, createContact, createOrg, expectProblem } from "./helpers";
+import { ORIGIN, type Org, addMember, call, createApiKey, createContact, createOrg, expectProblem, until } from "./helpers";
 
 // Live updates: GET /api/live is a member's WebSocket to the organization's store, which pushes
 // each committed change's events.
@@ -29,14 +29,6 @@ async function connect(cookie: string): Promise<Socket> {
   ws.addEventListener("close", (e) => (socket.closed = { code: e.code }));
   ws.accept();
   return socket;
-}
-
-async function until(what: string, probe: () => boolean, timeoutMs = 5000) {
-  const end = Date.now() + timeoutMs;
-  while (!probe()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 let org: Org;

@@ -1,11 +1,9 @@
-import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
 import { updateMemory } from "../worker/jobs/memory";
 import { sendSms } from "../worker/jobs/send-sms";
 import { orgStore } from "../worker/store/client";
-import worker from "../worker/index";
-import { type Org, addMember, call, countRows, createApiKey, createContact, createOrg, expectProblem, storeRows } from "./helpers";
+import { type Org, addMember, call, countRows, createApiKey, createContact, createOrg, expectProblem, storeRows, runQueue } from "./helpers";
 
 const SID = `AC${crypto.randomUUID().replace(/-/g, "")}`;
 const twilio = inject("twilioUrl");
@@ -32,12 +30,7 @@ async function send(body: string, id = contactId, cookie = org.owner.cookie) {
   return call("POST", `/api/contacts/${id}/messages`, { cookie, body: { body } });
 }
 
-async function deliver(messageId: string, useEnv: Env = smsEnv, queue = "sms-outbound") {
-  const batch = createMessageBatch(queue, [{ id: crypto.randomUUID(), timestamp: new Date(), attempts: 1, body: { type: "send_sms", organization_id: org.id, message_id: messageId } }]);
-  const ctx = createExecutionContext();
-  await worker.queue(batch, useEnv, ctx);
-  return getQueueResult(batch, ctx);
-}
+const deliver = (messageId: string, useEnv: Env = smsEnv, queue = "sms-outbound") => runQueue(queue, { type: "send_sms", organization_id: org.id, message_id: messageId }, useEnv);
 
 beforeAll(async () => {
   org = await createOrg();

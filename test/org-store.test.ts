@@ -1,12 +1,11 @@
-import { createExecutionContext, createMessageBatch, getQueueResult, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/durable-sqlite";
 import { migrate } from "drizzle-orm/durable-sqlite/migrator";
 import { describe, expect, inject, it } from "vitest";
 import migrations from "../migrations/store/migrations.js";
-import worker from "../worker/index";
 import * as schema from "../worker/store/schema";
-import { type Org, addMember, call, countRows, createApiKey, createContact, createOrg, expectProblem, orgSnapshot, storeExec, storeRows } from "./helpers";
+import { type Org, addMember, call, countRows, createApiKey, createContact, createOrg, expectProblem, orgSnapshot, storeExec, storeRows, runQueue } from "./helpers";
 
 const storeOf = (organizationId: string) => env.ORG_STORE.get(env.ORG_STORE.idFromName(organizationId));
 const r2Keys = async (prefix: string) => (await env.BLOBS.list({ prefix })).objects.map((o) => o.key);
@@ -20,12 +19,7 @@ async function waitFor<T>(read: () => Promise<T>, done: (v: T) => boolean): Prom
   return value;
 }
 
-async function deliver(queue: string, body: object, useEnv: Env = env) {
-  const batch = createMessageBatch(queue, [{ id: crypto.randomUUID(), timestamp: new Date(), attempts: 1, body }]);
-  const ctx = createExecutionContext();
-  await worker.queue(batch, useEnv, ctx);
-  return getQueueResult(batch, ctx);
-}
+const deliver = (queue: string, body: object, useEnv: Env = env) => runQueue(queue, body, useEnv);
 
 describe("organization stores", () => {
   it("a new organization's store migrates from empty and records its schema version in itself and in D1", async () => {

@@ -1,12 +1,10 @@
-import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { Webhook } from "standardwebhooks";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { deliverWebhooks } from "../worker/jobs/deliver-webhook";
 import { EVENT_TYPES } from "../worker/schemas/webhooks";
 import { orgStore } from "../worker/store/client";
-import worker from "../worker/index";
-import { type Org, addMember, call, createApiKey, createContact, createOrg, expectProblem, storeExec, storeRows } from "./helpers";
+import { type Org, addMember, call, createApiKey, createContact, createOrg, expectProblem, runQueue, storeExec, storeRows, until } from "./helpers";
 
 // Outgoing webhooks end to end: a change writes its event in the store's transaction, the store's
 // alarm queues the delivery, the webhook queue's consumer signs and POSTs it to a local receiver,
@@ -47,16 +45,6 @@ async function waitFor(name: string, count: number, timeoutMs = 20_000): Promise
   }
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 async function endpoint(name: string, eventTypes: readonly string[], o: Org = org) {
   const res = await call("POST", "/api/webhooks", { cookie: o.owner.cookie, body: { url: `${receiver}/hooks/${name}`, event_types: eventTypes } });
   expect(res.status).toBe(201);
@@ -80,13 +68,6 @@ async function queuedDelivery(url: string) {
       VALUES (?, (SELECT seq FROM webhook_events WHERE id = ?), ?, ?, ?, 'queued', 0, ?, ?, ?, ?)`, deliveryId, eventId, endpointId, eventId, eventId, now, lease, now, now],
   ]);
   return { endpointId, deliveryId };
-}
-
-async function runQueue(queue: string, body: object, useEnv: Env) {
-  const batch = createMessageBatch(queue, [{ id: crypto.randomUUID(), timestamp: new Date(), attempts: 1, body }]);
-  const ctx = createExecutionContext();
-  await worker.queue(batch, useEnv, ctx);
-  return getQueueResult(batch, ctx);
 }
 
 beforeAll(async () => {

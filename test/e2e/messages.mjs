@@ -4,20 +4,10 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
-import { newUser } from "./lib/flows.mjs";
+import { newUser, until } from "./lib/flows.mjs";
 
 const SCREENSHOTS = join(import.meta.dirname, "../../test-results/screenshots");
 const LINE = "+12125550100";
-
-async function until(what, probe, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
 
 const minutesAgo = (m) => new Date(Date.now() - m * 60_000).toISOString();
 

@@ -1,17 +1,7 @@
 // The call pipeline and the queues end to end under `wrangler dev`: real D1, Durable Object and
 // Queues, with the fake OpenAI and Twilio servers standing in for the outside world.
 import assert from "node:assert/strict";
-import { newUser } from "./lib/flows.mjs";
-
-async function until(what, probe, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
+import { newUser, until } from "./lib/flows.mjs";
 
 /** An admin session and an API key, through the HTTP API (cookies kept by the page's context). */
 async function setUp(t) {

@@ -8,6 +8,17 @@ const SCREENSHOTS = join(import.meta.dirname, "../../../test-results/screenshots
 
 export const PASSWORD = "correct horse battery";
 
+/** Polls `probe` until it answers something truthy (answered), or fails after `timeoutMs`. */
+export async function until(what, probe, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
 export function newUser(name = "Dana Whitfield") {
   return { name, email: `e2e-${randomBytes(6).toString("hex")}@example.com`, password: PASSWORD };
 }
