@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { Webhook } from "standardwebhooks";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { deliverWebhooks } from "../worker/jobs/deliver-webhook";
+import { checkWebhookUrl } from "../worker/lib/public-url";
 import { EVENT_TYPES } from "../worker/schemas/webhooks";
 import { orgStore } from "../worker/store/client";
 import { type Org, addMember, call, createApiKey, createContact, createOrg, expectProblem, runQueue, storeExec, storeRows, until } from "./helpers";
@@ -261,6 +262,17 @@ describe("safety", () => {
     }
     expect((await call("POST", "/api/webhooks", { cookie: org.owner.cookie, body: { url: "https://hooks.example.com/x", event_types: [] } })).status).toBe(400);
     expect((await call("POST", "/api/webhooks", { cookie: org.owner.cookie, body: { url: "https://hooks.example.com/x", event_types: ["contact.exploded"] } })).status).toBe(400);
+  });
+
+  it("refuses loopback in every spelling unless local development allows it", () => {
+    for (const url of ["http://127.0.0.1:8787/x", "https://127.1.2.3/x", "http://localhost/x", "https://api.localhost/x", "https://[::1]/x", "https://[::ffff:127.0.0.1]/x", "https://2130706433/x", "https://0x7f.0.0.1/x"]) {
+      const strict = checkWebhookUrl(url, false);
+      expect(strict.ok, url).toBe(false);
+      expect(checkWebhookUrl(url, true).ok, url).toBe(true);
+    }
+    expect(checkWebhookUrl("http://10.0.0.1/x", true)).toMatchObject({ ok: false, reason: "must be an https URL" });
+    expect(checkWebhookUrl("https://hooks.example.com/x", false)).toMatchObject({ ok: true, literal: false });
+    expect(checkWebhookUrl("https://93.184.216.34/x", false)).toMatchObject({ ok: true, literal: true });
   });
 
   it("refuses, at delivery, loopback when the allowance is off and hosts that resolve to private addresses", async () => {
