@@ -201,7 +201,7 @@ describe("authorization", () => {
     expect(created.status).toBe(201);
     expect((await call("DELETE", `/api/tags/${created.body.id}`, { cookie: mine.owner.cookie })).status).toBe(204);
     // The key still works and the region is unchanged.
-    expect((await call("GET", "/api/settings", { cookie: member.cookie })).body).toEqual({ default_region: "US" });
+    expect((await call("GET", "/api/settings", { cookie: member.cookie })).body).toEqual({ default_region: "US", timezone: null, quiet_hours: { start: "08:00", end: "21:00" } });
     expect((await call("POST", "/api/contacts/resolve", { bearer: myKey, body: { phone: "+1 720 555 0100" } })).body).toEqual({ contact_id: my.contact, created: false });
   });
 

@@ -33,6 +33,7 @@ async function seen(org: Org) {
       notes: (await get("/notes")).notes,
       todos: (await get("/todos")).map((t: Json) => ({ ...t, assignee: undefined })),
       memory: await get("/memory"),
+      consent: await get("/consent"),
     });
   }
   return {
@@ -52,7 +53,7 @@ describe("export and restore", () => {
     source = await createOrg();
     const key = await createApiKey(source);
     const maria = await addMember(source, "member", "Maria Chen");
-    await call("PUT", "/api/settings", { cookie: source.owner.cookie, body: { default_region: "GB" } });
+    await call("PUT", "/api/settings", { cookie: source.owner.cookie, body: { default_region: "GB", timezone: "Europe/London", quiet_hours: { start: "09:00", end: "20:00" } } });
     await call("POST", "/api/phone-lines", { cookie: source.owner.cookie, body: { name: "Front desk", phone_number: "+44 20 7946 0000" } });
     const tag = (await call("POST", "/api/tags", { cookie: source.owner.cookie, body: { name: "VIP", color: "#f59e0b" } })).body;
     const ada = await createContact(source, {
@@ -71,6 +72,8 @@ describe("export and restore", () => {
     await call("POST", "/api/calls", { bearer: key, body: { caller_phone: "+447700900123", started_at: "2026-10-02T10:00:00Z" } });
     await call("POST", "/api/messages", { bearer: key, body: { from: "+14155550101", to: "+442079460000", body: "See attached", media_urls: ["https://example.com/plan.png"], received_at: "2026-10-03T10:00:00Z" } });
     await call("POST", `/api/contacts/${ada.id}/notes`, { cookie: maria.cookie, body: { body: "Prefers mornings." } });
+    await call("POST", "/api/messages", { bearer: key, body: { from: "+14155550101", to: "+442079460000", body: "STOP", received_at: "2026-10-03T11:00:00Z" } });
+    await call("POST", `/api/contacts/${ada.id}/consent`, { cookie: maria.cookie, body: { channel: "email", status: "opted_in", note: "Newsletter form" } });
     await call("POST", `/api/contacts/${ada.id}/todos`, { cookie: source.owner.cookie, body: { title: "Send the quote", call_id: c1.body.call_id, assignee_member_id: maria.memberId } });
     await storeExec(source.id, [["INSERT INTO contact_memory (contact_id, content, sources, model, updated_at) VALUES (?, '- Likes engines', '[]', 'gpt-test', '2026-10-04T00:00:00.000Z')", ada.id]]);
     records = await exportOf(source);
@@ -83,7 +86,7 @@ describe("export and restore", () => {
     const counts: Record<string, number> = {};
     for (const r of records.slice(1, -1)) counts[r.type] = (counts[r.type] ?? 0) + 1;
     expect(end.counts).toEqual(counts);
-    expect(counts).toMatchObject({ settings: 1, member: 2, tag: 1, phone_line: 1, contact: 2, call: 2, message: 1, note: 1, todo: 1 });
+    expect(counts).toMatchObject({ settings: 1, member: 2, tag: 1, phone_line: 1, contact: 2, call: 2, message: 2, note: 1, todo: 1 });
     const ada = records.find((r) => r.type === "contact" && r.data.first_name === "Ada")!;
     expect(ada.phones).toHaveLength(2);
     expect(ada.emails).toHaveLength(1);
@@ -108,7 +111,7 @@ describe("export and restore", () => {
     const target = await createOrg();
     const res = await restore(target, ndjson(records));
     expect(res.status).toBe(200);
-    expect(res.body.restored).toMatchObject({ contact: 2, call: 2, message: 1, note: 1, todo: 1, tag: 1 });
+    expect(res.body.restored).toMatchObject({ contact: 2, call: 2, message: 2, note: 1, todo: 1, tag: 1 });
     const [a, b] = [await seen(source), await seen(target)];
     expect(b).toEqual(a);
     // Maria is no member of the target: her assignment is left out, her name stays on her note.

@@ -379,7 +379,7 @@ describe("POST /api/contacts", () => {
 
     const set = await call("PUT", "/api/settings", { cookie: gb.owner.cookie, body: { default_region: "gb" } });
     expect(set.status).toBe(200);
-    expect(set.body).toEqual({ default_region: "GB" });
+    expect(set.body).toEqual({ default_region: "GB", timezone: null, quiet_hours: { start: "08:00", end: "21:00" } });
     const uk = await createContact(gb, { first_name: "Sherlock", phones: [{ phone_number: "020 7946 0958" }] });
     expect(uk.phones[0]).toMatchObject({ phone_number: "+442079460958", formatted: "020 7946 0958" });
     const search = await call("GET", "/api/contacts/list?search=020%207946%200958", { cookie: gb.owner.cookie });

@@ -88,6 +88,12 @@ export async function addMember(org: Org, role: "member" | "admin" = "member", n
   return { ...s, memberId: acc.body.member.id };
 }
 
+/** No quiet hours (start = end): for tests that send texts whatever the hour they run at. */
+export async function openAllDay(org: Org): Promise<void> {
+  const res = await call("PUT", "/api/settings", { cookie: org.owner.cookie, body: { quiet_hours: { start: "00:00", end: "00:00" } } });
+  if (res.status !== 200) throw new Error(`settings failed ${res.status} ${JSON.stringify(res.body)}`);
+}
+
 export async function createContact(org: Org, body: Json): Promise<Json> {
   const res = await call("POST", "/api/contacts", { cookie: org.owner.cookie, body });
   if (res.status !== 201) throw new Error(`create contact failed ${res.status} ${JSON.stringify(res.body)}`);
@@ -148,6 +154,7 @@ const SNAPSHOT_TABLES = [
   "messages",
   "contact_memory",
   "contact_search_keys",
+  "consent_events",
 ] as const;
 
 /**

@@ -3,7 +3,7 @@ import { beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
 import { updateMemory } from "../worker/jobs/memory";
 import { sendSms } from "../worker/jobs/send-sms";
 import { orgStore } from "../worker/store/client";
-import { type Org, addMember, call, countRows, createApiKey, createContact, createOrg, expectProblem, storeRows, runQueue } from "./helpers";
+import { type Org, addMember, call, countRows, createApiKey, createContact, createOrg, expectProblem, storeRows, runQueue, openAllDay } from "./helpers";
 
 const SID = `AC${crypto.randomUUID().replace(/-/g, "")}`;
 const twilio = inject("twilioUrl");
@@ -35,6 +35,7 @@ const deliver = (messageId: string, useEnv: Env = smsEnv, queue = "sms-outbound"
 beforeAll(async () => {
   org = await createOrg();
   key = await createApiKey(org);
+  await openAllDay(org);
   const line = await call("POST", "/api/phone-lines", { cookie: org.owner.cookie, body: { name: "Front desk", phone_number: "+1 212 555 0100" } });
   expect(line.status).toBe(201);
   contactId = (await createContact(org, { first_name: "Text", last_name: "Me", phones: [{ phone_number: "+16465550180" }] })).id;
@@ -108,7 +109,7 @@ describe("outbound messages", () => {
     const before = await countRows(org.id, "SELECT count(*) AS n FROM messages");
     const refused = await send("promo!", dnc.id);
     expectProblem(refused, 409);
-    expect(refused.body.detail).toMatch(/do not contact/);
+    expect(refused.body).toMatchObject({ code: "do_not_contact", detail: "Do Not is marked Do not contact: no texts." });
     const archived = await createContact(org, { first_name: "Old", status: "archived", phones: [{ phone_number: "+16465550191" }] });
     expectProblem(await send("hi", archived.id), 409);
     expect(await countRows(org.id, "SELECT count(*) AS n FROM messages")).toBe(before);
@@ -120,7 +121,7 @@ describe("outbound messages", () => {
     const sentBefore = (await twilioRequests()).length;
     await deliver(queued.body.id);
     expect((await twilioRequests()).length).toBe(sentBefore);
-    expect(await messageRow(queued.body.id)).toMatchObject({ status: "not_sent", detail: "not sent: the contact is do not contact" });
+    expect(await messageRow(queued.body.id)).toMatchObject({ status: "not_sent", detail: "not sent: Opt is marked Do not contact: no texts." });
   });
 
   it("needs a phone on the contact and a line in the organization", async () => {

@@ -5,7 +5,7 @@ import { deliverWebhooks } from "../worker/jobs/deliver-webhook";
 import { checkWebhookUrl } from "../worker/lib/public-url";
 import { EVENT_TYPES } from "../worker/schemas/webhooks";
 import { orgStore } from "../worker/store/client";
-import { type Org, addMember, call, createApiKey, createContact, createOrg, expectProblem, runQueue, storeExec, storeRows, until } from "./helpers";
+import { type Org, addMember, call, createApiKey, createContact, createOrg, expectProblem, runQueue, storeExec, storeRows, until, openAllDay } from "./helpers";
 
 // Outgoing webhooks end to end: a change writes its event in the store's transaction, the store's
 // alarm queues the delivery, the webhook queue's consumer signs and POSTs it to a local receiver,
@@ -74,6 +74,7 @@ async function queuedDelivery(url: string) {
 beforeAll(async () => {
   org = await createOrg();
   key = await createApiKey(org);
+  await openAllDay(org);
 });
 
 describe("deliveries", () => {

@@ -161,25 +161,25 @@ describe("members, /api/me and settings", () => {
       organization: { id: org.id, name: expect.stringMatching(/^Org org-/), slug: expect.stringMatching(/^org-/) },
       member_id: expect.any(String),
       role: "owner",
-      settings: { default_region: "US" },
+      settings: { default_region: "US", timezone: null, quiet_hours: { start: "08:00", end: "21:00" } },
     });
     const asMember = await call("GET", "/api/me", { cookie: member.cookie });
     expect(asMember.body).toMatchObject({ user: { id: member.userId, name: "Max Member" }, organization: { id: org.id }, member_id: member.memberId, role: "member" });
   });
 
   it("lets admins change the default region, validated, and members read it", async () => {
-    expect((await call("GET", "/api/settings", { cookie: member.cookie })).body).toEqual({ default_region: "US" });
+    expect((await call("GET", "/api/settings", { cookie: member.cookie })).body).toEqual({ default_region: "US", timezone: null, quiet_hours: { start: "08:00", end: "21:00" } });
     const set = await call("PUT", "/api/settings", { cookie: admin.cookie, body: { default_region: "de" } });
     expect(set.status).toBe(200);
-    expect(set.body).toEqual({ default_region: "DE" });
-    expect((await call("GET", "/api/settings", { cookie: member.cookie })).body).toEqual({ default_region: "DE" });
-    expect((await call("GET", "/api/me", { cookie: member.cookie })).body.settings).toEqual({ default_region: "DE" });
+    expect(set.body).toEqual({ default_region: "DE", timezone: null, quiet_hours: { start: "08:00", end: "21:00" } });
+    expect((await call("GET", "/api/settings", { cookie: member.cookie })).body).toEqual({ default_region: "DE", timezone: null, quiet_hours: { start: "08:00", end: "21:00" } });
+    expect((await call("GET", "/api/me", { cookie: member.cookie })).body.settings).toEqual({ default_region: "DE", timezone: null, quiet_hours: { start: "08:00", end: "21:00" } });
 
     const before = await orgSnapshot(org.id);
     for (const default_region of ["ZZ", "USA", "", 1, null]) {
       expectInvalid(await call("PUT", "/api/settings", { cookie: org.owner.cookie, body: { default_region } }), "default_region");
     }
-    expectInvalid(await call("PUT", "/api/settings", { cookie: org.owner.cookie, body: {} }), "default_region");
+    expectInvalid(await call("PUT", "/api/settings", { cookie: org.owner.cookie, body: {} }), "(body)");
     expect(await orgSnapshot(org.id)).toEqual(before);
     await call("PUT", "/api/settings", { cookie: org.owner.cookie, body: { default_region: "US" } });
   });

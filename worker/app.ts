@@ -19,6 +19,7 @@ import { callsRoutes } from "./routes/calls";
 import { contactsRoutes } from "./routes/contacts";
 import { emailsRoutes } from "./routes/emails";
 import { integrationsRoutes } from "./routes/integrations";
+import { consentRoutes } from "./routes/consent";
 import { liveRoutes } from "./routes/live";
 import { webhookEndpointsRoutes } from "./routes/webhook-endpoints";
 import { webhooksRoutes } from "./routes/webhooks";
@@ -158,6 +159,7 @@ export function createApp() {
     .route("/", webhooksRoutes)
     .route("/", webhookEndpointsRoutes)
     .route("/", liveRoutes)
+    .route("/", consentRoutes)
     .route("/", organizationRoutes);
 
   api.openAPIRegistry.registerComponent("securitySchemes", "session", {

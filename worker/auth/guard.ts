@@ -100,15 +100,15 @@ function resolvePrincipal(c: Context<AppEnv>): Promise<Principal> {
 
 export const isAdmin = (p: Principal) => p.kind === "session" && (p.role === "owner" || p.role === "admin");
 
-type Level = "member" | "admin" | "pipeline";
+type Level = "member" | "admin" | "pipeline" | "member_or_key";
 
 function guard(level: Level) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const principal = await resolvePrincipal(c);
-    if (principal.kind === "api_key" && level !== "pipeline") {
+    if (principal.kind === "api_key" && level !== "pipeline" && level !== "member_or_key") {
       throw new Problem(403, "API keys may only call the call-pipeline routes.");
     }
-    if (principal.kind === "session" && level !== "member" && !isAdmin(principal)) {
+    if (principal.kind === "session" && level !== "member" && level !== "member_or_key" && !isAdmin(principal)) {
       throw new Problem(403, "Only an owner or admin of the organization may do this.");
     }
     c.set("principal", principal);
@@ -123,6 +123,8 @@ export const memberOnly = guard("member");
 export const adminOnly = guard("admin");
 /** The call pipeline (organization API key) or an admin session. */
 export const pipelineOnly = guard("pipeline");
+/** Any signed-in member, or the organization's API key (the dialer, the SMS sender). */
+export const memberOrKey = guard("member_or_key");
 
 // What a route declares (apiRoute): its guard and the OpenAPI security of that guard.
 const SESSION = { session: [] };
@@ -136,6 +138,8 @@ export const rateLimited = <A extends { middleware: readonly unknown[] }>(access
   ...access,
   middleware: [...access.middleware, rateLimit(name)],
 });
+/** Any member, or an organization API key (rate limited per key like the pipeline). */
+export const memberOrKeyAccess = rateLimited({ middleware: [memberOrKey], security: [API_KEY, SESSION] }, "pipeline");
 /** The call pipeline (an organization API key, rate limited per key) or an admin session. */
 export const pipelineAccess = rateLimited({ middleware: [pipelineOnly], security: [API_KEY, SESSION] }, "pipeline");
 

@@ -1,5 +1,6 @@
 import { type SQL, eq, sql } from "drizzle-orm";
 import type { CallerContextInputT, CallerContextT } from "../schemas/caller-context";
+import { isZone, zoneOfNumber } from "../lib/timezone";
 import { lineOf, resolveCaller } from "./calls";
 import { CONTACT_ID, type StoreContext } from "./context";
 import { UNSENDABLE_STATUSES } from "./messages";
@@ -68,6 +69,10 @@ export function callerContext(s: StoreContext, input: CallerContextInputT): Call
               'summary', (SELECT ${summaryOf(sql`a.results`)} AS summary FROM call_analyses a WHERE a.call_id = k.id AND summary IS NOT NULL ORDER BY a.created_at DESC LIMIT 1)) AS j
             FROM calls k WHERE k.contact_id = ${CONTACT_ID} ORDER BY k.started_at DESC LIMIT ${RECENT_CALLS}`),
           callCount: sql<number>`(SELECT count(*) FROM calls n WHERE n.contact_id = ${CONTACT_ID})`,
+          // Channels whose latest consent entry is an opt-out (the ledger, consent.ts).
+          optedOut: jsonRows(sql`SELECT json_quote(e.channel) AS j FROM consent_events e WHERE e.contact_id = ${CONTACT_ID} AND e.action != 'help'
+            AND e.id = (SELECT max(f.id) FROM consent_events f WHERE f.contact_id = e.contact_id AND f.channel = e.channel AND f.action != 'help')
+            AND e.action = 'opted_out' ORDER BY e.channel`),
           tags: jsonRows(sql`SELECT json_quote(t.name) AS j FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.contact_id = ${CONTACT_ID} ORDER BY t.name_normalized`),
           assigned: jsonRows(sql`SELECT json_object('member_id', m.id, 'name', m.name) AS j FROM contact_user cu JOIN members m ON m.id = cu.member_id
             WHERE cu.contact_id = ${CONTACT_ID} ORDER BY m.name`),
@@ -89,6 +94,7 @@ export function callerContext(s: StoreContext, input: CallerContextInputT): Call
       job_title: null,
       status: null,
       may_contact: false,
+      opted_out_of: [],
       preferred_language: null,
       timezone: null,
       local_time: null,
@@ -102,6 +108,8 @@ export function callerContext(s: StoreContext, input: CallerContextInputT): Call
     });
   }
   const contact = row.contact;
+  // Their own time zone, else the one their number's area has.
+  const zone = contact.timezone && isZone(contact.timezone) ? contact.timezone : resolved.phone ? zoneOfNumber(resolved.phone.e164) : null;
   const first = contact.firstName.trim();
   const last = contact.lastName.trim();
   return withVariables({
@@ -116,9 +124,10 @@ export function callerContext(s: StoreContext, input: CallerContextInputT): Call
     job_title: contact.jobTitle,
     status: contact.status,
     may_contact: !(UNSENDABLE_STATUSES as readonly string[]).includes(contact.status),
+    opted_out_of: JSON.parse(row.optedOut) as CallerContextT["opted_out_of"],
     preferred_language: contact.preferredLanguage,
-    timezone: contact.timezone,
-    local_time: contact.timezone ? localIsoTime(contact.timezone) : null,
+    timezone: zone,
+    local_time: zone ? localIsoTime(zone) : null,
     memory: row.memory,
     open_todos: JSON.parse(row.openTodos) as CallerContextT["open_todos"],
     recent_calls: JSON.parse(row.recentCalls) as CallerContextT["recent_calls"],
@@ -144,6 +153,7 @@ function withVariables(c: Omit<CallerContextT, "dynamic_variables">): CallerCont
     job_title: text(c.job_title),
     contact_status: text(c.status),
     may_contact: String(c.may_contact),
+    opted_out_of: c.opted_out_of.join(", "),
     preferred_language: text(c.preferred_language),
     timezone: text(c.timezone),
     local_time: c.timezone && c.local_time ? spokenTime(c.timezone) : "",

@@ -31,6 +31,7 @@ const PARSED_MAX = 10_000;
  */
 export class StoreContext {
   private region: string | null = null;
+  private hours: { timezone: string | null; start: string; end: string } | null = null;
   private readonly parsed = new Map<string, PhoneParse>();
   /** Members whose copy is known to be current (id -> fingerprint): touching them costs no query. */
   readonly knownMembers = new Map<string, string>();
@@ -75,6 +76,20 @@ export class StoreContext {
     return this.region;
   }
 
+  /** The organization's time zone and quiet hours (the window texts and calls may go out in). */
+  quietHours(): { timezone: string | null; start: string; end: string } {
+    this.hours ??= this.sql
+      .exec<{ timezone: string | null; start: string; end: string }>("SELECT timezone, quiet_hours_start AS start, quiet_hours_end AS end FROM store_settings WHERE id = 1")
+      .toArray()[0] ?? { timezone: null, start: "08:00", end: "21:00" };
+    return this.hours;
+  }
+
+  setQuietHours(patch: { timezone?: string | null; start?: string; end?: string }) {
+    const next = { ...this.quietHours(), ...patch };
+    this.sql.exec("UPDATE store_settings SET timezone = ?, quiet_hours_start = ?, quiet_hours_end = ?, updated_at = ? WHERE id = 1", next.timezone, next.start, next.end, nowIso());
+    this.hours = next;
+  }
+
   setDefaultRegion(region: string) {
     this.sql.exec("UPDATE store_settings SET default_region = ?, updated_at = ? WHERE id = 1", region, nowIso());
     this.region = region;
@@ -95,6 +110,7 @@ export class StoreContext {
   /** Forget cached state after a transaction that changed it rolled back. */
   reset() {
     this.region = null;
+    this.hours = null;
     this.parsed.clear();
     this.knownMembers.clear();
     this.subscribers = null;

@@ -3,6 +3,7 @@ import type { PlatformCall } from "../integrations/platform";
 import { newId, nowIso } from "../lib/ids";
 import type { IntegrationStatusT } from "../schemas/integrations";
 import { callRecorded, lineId, resolveCaller, touchContact } from "./calls";
+import { applyKeyword } from "./consent";
 import { type StoreContext, inIds } from "./context";
 import { messageEvent } from "./messages";
 import { callAnalyses, calls, contacts } from "./schema";
@@ -119,7 +120,10 @@ export function recordPlatformMessages(
         ${`retell:${chat.id}:${i}`}, ${turn.direction === "outbound" ? at : null}, ${at}, ${at})
       ON CONFLICT (provider_message_id) DO NOTHING RETURNING id`);
     recorded += inserted.length;
-    for (const { id } of inserted as { id: string }[]) messageEvent(s, turn.direction === "inbound" ? "message.received" : "message.sent", id);
+    for (const { id } of inserted as { id: string }[]) {
+      messageEvent(s, turn.direction === "inbound" ? "message.received" : "message.sent", id);
+      if (turn.direction === "inbound") applyKeyword(s, contactId, id, turn.body);
+    }
   });
   if (chat.turns.length) touchContact(s, contactId, new Date(start + chat.turns.length - 1).toISOString());
   noteIntegrationEvent(s, integrationId, event);

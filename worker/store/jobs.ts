@@ -3,7 +3,9 @@ import { newId, nowIso } from "../lib/ids";
 import { type Proposal, hasStubName } from "../schemas/enrichment";
 import type { StoreContext } from "./context";
 import { trackContact } from "./events";
-import { UNSENDABLE_STATUSES, messageEvent } from "./messages";
+import { recordConsent } from "./consent";
+import { messageEvent } from "./messages";
+import { checkOutbound } from "./outbound";
 import { calls, contacts, messages } from "./schema";
 
 // The store's side of the background jobs: claims, outcomes and results, each one transaction.
@@ -129,6 +131,7 @@ export const NO_PROVIDER = "not sent: no SMS provider configured";
 
 export type SendClaim =
   | { kind: "duplicate" }
+  | { kind: "wait"; until: string }
   | { kind: "finished"; status: string }
   | { kind: "claimed"; to: string; from: string; body: string; mediaUrls: string[] };
 
@@ -154,10 +157,16 @@ export function claimSend(s: StoreContext, messageId: string, providerConfigured
     finishSend(s, messageId, "not_sent", detail);
     return { kind: "finished" as const, status: "not_sent" };
   };
-  // The contact may have become do-not-contact after the message was queued.
-  const contact = claimed.contactId ? s.db.select({ status: contacts.status }).from(contacts).where(eq(contacts.id, claimed.contactId)).get() : undefined;
-  if (!contact) return notSent("not sent: the contact no longer exists");
-  if ((UNSENDABLE_STATUSES as readonly string[]).includes(contact.status)) return notSent(`not sent: the contact is ${contact.status.replace(/_/g, " ")}`);
+  // The gate again: the contact may have opted out or become do-not-contact since the text was
+  // queued, or quiet hours may have begun (then it waits, queued, until they end).
+  if (!claimed.contactId || !s.get(sql`SELECT 1 AS x FROM contacts WHERE id = ${claimed.contactId}`)) return notSent("not sent: the contact no longer exists");
+  const gate = checkOutbound(s, { contact_id: claimed.contactId, channel: "sms" });
+  const lasting = gate.reasons.filter((r) => r.code !== "quiet_hours");
+  if (lasting.length) return notSent(`not sent: ${lasting.map((r) => r.message).join(" ")}`);
+  if (!gate.allowed && gate.next_allowed_at) {
+    s.db.update(messages).set({ status: "queued", statusDetail: `waiting: quiet hours until ${gate.next_allowed_at}`, updatedAt: nowIso() }).where(eq(messages.id, messageId)).run();
+    return { kind: "wait", until: gate.next_allowed_at };
+  }
   if (!providerConfigured) return notSent(NO_PROVIDER);
   return { kind: "claimed", to: claimed.toPhone, from: claimed.fromPhone, body: claimed.body, mediaUrls: claimed.mediaUrls };
 }
@@ -167,13 +176,18 @@ export function finishSend(
   messageId: string,
   status: string,
   detail: string | null,
-  extra: { provider?: string; providerMessageId?: string; sentAt?: string } = {},
+  { carrierOptOut, ...extra }: { provider?: string; providerMessageId?: string; sentAt?: string; carrierOptOut?: string } = {},
 ) {
   s.db
     .update(messages)
     .set({ status, statusDetail: detail, updatedAt: nowIso(), ...extra })
     .where(eq(messages.id, messageId))
     .run();
+  // The carrier says the recipient has opted out (Twilio 21610): so the ledger says too.
+  if (carrierOptOut) {
+    const row = s.db.select({ contactId: messages.contactId }).from(messages).where(eq(messages.id, messageId)).get();
+    if (row?.contactId) recordConsent(s, row.contactId, { channel: "sms", action: "opted_out", source: "carrier", messageId, evidence: carrierOptOut });
+  }
   if (status === "sent") messageEvent(s, "message.sent", messageId);
   else if (status === "failed" || status === "not_sent") messageEvent(s, "message.failed", messageId);
 }

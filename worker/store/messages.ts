@@ -2,9 +2,12 @@ import { and, asc, desc, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import { keysetPage, pageOf } from "../lib/cursor";
 import { newId, nowIso } from "../lib/ids";
 import { Problem, notFound } from "../lib/problem";
+import type { OutboundCheckT } from "../schemas/consent";
 import type { InboundInputT, Message, SendInputT, StoredFeedItem } from "../schemas/messages";
 import { lineId, loadCallDetails, resolveCaller, touchContact } from "./calls";
+import { applyKeyword } from "./consent";
 import { assertContact } from "./contacts";
+import { checkOutbound } from "./outbound";
 import { type StoreContext, inIds } from "./context";
 import { type Actor, touchMember } from "./members";
 import { calls, contactMemory, contactPhones, contacts, members, messageMedia, messages, phoneLines } from "./schema";
@@ -90,6 +93,7 @@ export function recordInbound(s: StoreContext, body: InboundInputT): RecordedMes
   body.media_urls.forEach((sourceUrl, position) => s.db.insert(messageMedia).values({ messageId: id, position, sourceUrl }).run());
   touchContact(s, sender.contactId, at);
   messageEvent(s, "message.received", id);
+  applyKeyword(s, sender.contactId, id, body.body);
   return { message_id: id, contact_id: sender.contactId, contact_created: sender.created, existing: false };
 }
 
@@ -106,20 +110,23 @@ export function listMessages(s: StoreContext, contactId: string, limit: number):
   return loadMessages(s, { contactId, limit });
 }
 
+/** The gate's refusal as a 409: its reasons in words, and when texting opens again. */
+export const refused = (gate: OutboundCheckT) =>
+  new Problem(409, gate.reasons.map((r) => r.message).join(" "), { code: gate.reasons[0]?.code, reasons: gate.reasons, next_allowed_at: gate.next_allowed_at, time_zone: gate.time_zone });
+
 /** Records an outbound SMS as queued (the Worker then puts it on the send queue). */
 export function queueOutbound(s: StoreContext, contactId: string, body: SendInputT, actor: Actor): Message {
   touchMember(s, actor);
-  const contact = s.db.select({ status: contacts.status }).from(contacts).where(eq(contacts.id, contactId)).get();
-  if (!contact) throw notFound("Contact");
-  if ((UNSENDABLE_STATUSES as readonly string[]).includes(contact.status)) {
-    throw new Problem(409, `This contact is ${contact.status.replace(/_/g, " ")}: messages to them are not sent.`, { reason: contact.status });
-  }
+  assertContact(s, contactId);
   const phones = s.db.select().from(contactPhones).where(eq(contactPhones.contactId, contactId)).orderBy(asc(contactPhones.createdAt)).all();
   const lines = s.db.select().from(phoneLines).orderBy(asc(phoneLines.createdAt)).all();
   const to = body.phone_id ? phones.find((ph) => ph.id === body.phone_id) : (phones.find((ph) => ph.isPreferred) ?? phones[0]);
   if (!to) throw body.phone_id ? notFound("Phone") : new Problem(409, "This contact has no phone number to message.");
   const from = body.line_id ? lines.find((l) => l.id === body.line_id) : lines[0];
   if (!from) throw body.line_id ? notFound("Phone line") : new Problem(409, "Add a phone line to the organization before sending messages.");
+  // The outbound gate: do-not-contact, opt-outs and quiet hours.
+  const gate = checkOutbound(s, { contact_id: contactId, channel: "sms" });
+  if (!gate.allowed) throw refused(gate);
   const now = nowIso();
   const id = newId();
   s.db

@@ -8,6 +8,7 @@ import { Problem } from "../lib/problem";
 import type { AssignmentQueryT } from "../schemas/assignments";
 import type { CallerContextInputT } from "../schemas/caller-context";
 import type { CallInputT } from "../schemas/calls";
+import type { ConsentInputT, OutboundCheckInputT } from "../schemas/consent";
 import type { AddressInputT, AddressUpdateT, ContactCreateInput, ContactUpdateInput, EmailInputT, EmailUpdateT, ListQuery, PhoneInputT, PhoneUpdateT } from "../schemas/contacts";
 import type { Proposal } from "../schemas/enrichment";
 import type { InboundInputT, SendInputT } from "../schemas/messages";
@@ -20,6 +21,7 @@ import * as assignments from "./assignments";
 import { callerContext } from "./caller-context";
 import * as calls from "./calls";
 import * as channels from "./channels";
+import * as consent from "./consent";
 import * as contacts from "./contacts";
 import * as events from "./events";
 import { StoreContext } from "./context";
@@ -28,6 +30,7 @@ import * as jobs from "./jobs";
 import * as members from "./members";
 import * as messages from "./messages";
 import * as notes from "./notes";
+import * as outbound from "./outbound";
 import * as portability from "./portability";
 import * as schema from "./schema";
 import * as settings from "./settings";
@@ -61,6 +64,7 @@ interface Restore {
   at: number;
   membersBefore: string[];
   defaultRegion?: string;
+  quietHours?: { timezone: string | null; start: string; end: string };
 }
 
 /**
@@ -360,7 +364,12 @@ export class OrgStore extends DurableObject<Env> {
 
   // Settings and lines
   settings() { return this.answer((s) => settings.settings(s)); }
-  setDefaultRegion(region: string) { return this.answer((s) => settings.setDefaultRegion(s, region)); }
+  updateSettings(patch: Parameters<typeof settings.updateSettings>[1]) { return this.answer((s) => settings.updateSettings(s, patch)); }
+
+  // Consent and the outbound gate
+  consent(contactId: string) { return this.answer((s) => consent.consentOf(s, contactId)); }
+  setConsent(contactId: string, body: ConsentInputT, actor: { userId: string; name: string } | null) { return this.answer((s) => consent.setConsent(s, contactId, body, actor)); }
+  checkOutbound(input: OutboundCheckInputT) { return this.answer((s) => outbound.checkOutbound(s, input)); }
   listLines() { return this.answer((s) => settings.listLines(s)); }
   addLine(body: { name: string; phone_number: string }) { return this.answer((s) => settings.addLine(s, body)); }
   deleteLine(id: string) { return this.answer((s) => settings.deleteLine(s, id)); }
@@ -418,8 +427,8 @@ export class OrgStore extends DurableObject<Env> {
   restoreBatch(id: string, lines: portability.RestoreLine[]) {
     return this.answer((s) => {
       const restore = this.restoring(id);
-      const { defaultRegion } = portability.restoreBatch(s, lines);
-      this.ctx.storage.kv.put<Restore>(RESTORE_KEY, { ...restore, at: Date.now(), defaultRegion: defaultRegion ?? restore.defaultRegion });
+      const { defaultRegion, quietHours } = portability.restoreBatch(s, lines);
+      this.ctx.storage.kv.put<Restore>(RESTORE_KEY, { ...restore, at: Date.now(), defaultRegion: defaultRegion ?? restore.defaultRegion, quietHours: quietHours ?? restore.quietHours });
     });
   }
   /** Finishes restore `id`: applies its settings; answers the messages whose media are to be copied again. */
@@ -427,6 +436,7 @@ export class OrgStore extends DurableObject<Env> {
     return this.answer((s) => {
       const restore = this.restoring(id);
       if (restore.defaultRegion) s.setDefaultRegion(restore.defaultRegion);
+      if (restore.quietHours) s.setQuietHours(restore.quietHours);
       this.ctx.storage.kv.delete(RESTORE_KEY);
       return portability.messagesWithMedia(s);
     });
@@ -451,7 +461,9 @@ export class OrgStore extends DurableObject<Env> {
   applyEnrichment(callId: string, contactId: string, proposal: Proposal, detail: string, usage: jobs.Usage) { return this.answer((s) => jobs.applyEnrichment(s, callId, contactId, proposal, detail, usage)); }
   enrichmentDeadLetter(callId: string) { return this.answer((s) => jobs.enrichmentDeadLetter(s, callId)); }
   claimSend(messageId: string, providerConfigured: boolean) { return this.answer((s) => jobs.claimSend(s, messageId, providerConfigured)); }
-  finishSend(messageId: string, status: string, detail: string | null, extra?: { provider?: string; providerMessageId?: string; sentAt?: string }) { return this.answer((s) => jobs.finishSend(s, messageId, status, detail, extra)); }
+  finishSend(messageId: string, status: string, detail: string | null, extra?: { provider?: string; providerMessageId?: string; sentAt?: string; carrierOptOut?: string }) {
+    return this.answer((s) => jobs.finishSend(s, messageId, status, detail, extra));
+  }
   retrySend(messageId: string, reason: string) { return this.answer((s) => jobs.retrySend(s, messageId, reason)); }
   sendDeadLetter(messageId: string) { return this.answer((s) => jobs.sendDeadLetter(s, messageId)); }
 }

@@ -1,6 +1,7 @@
 import { type SQL, getTableColumns, getTableName, sql } from "drizzle-orm";
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import { isRegion } from "../lib/phone";
+import { isZone } from "../lib/timezone";
 import { Problem } from "../lib/problem";
 import type { StoreContext } from "./context";
 import type { MemberRecord } from "./members";
@@ -70,7 +71,10 @@ export function exportPage(s: StoreContext, kind: ExportKind, after: string | nu
   };
   switch (kind) {
     case "settings":
-      return { records: [{ type: "settings", default_region: s.defaultRegion() }], next: null };
+      return {
+        records: [{ type: "settings", default_region: s.defaultRegion(), timezone: s.quietHours().timezone, quiet_hours_start: s.quietHours().start, quiet_hours_end: s.quietHours().end }],
+        next: null,
+      };
     case "member":
       return page(t.members, (list) => list.map((data) => ({ type: "member", data })));
     case "tag":
@@ -86,6 +90,7 @@ export function exportPage(s: StoreContext, kind: ExportKind, after: string | nu
         const tagged = byParent(rows(s, t.contactTags, sql`contact_id IN ${idsIn(ids)}`), "contact_id");
         const assigned = byParent(rows(s, t.contactUser, sql`contact_id IN ${idsIn(ids)}`), "contact_id");
         const memory = byParent(rows(s, t.contactMemory, sql`contact_id IN ${idsIn(ids)}`), "contact_id");
+        const consent = byParent(rows(s, t.consentEvents, sql`contact_id IN ${idsIn(ids)}`, sql`id`), "contact_id");
         return list.map((data) => {
           const id = data.id as string;
           return {
@@ -97,6 +102,7 @@ export function exportPage(s: StoreContext, kind: ExportKind, after: string | nu
             tags: tagged.get(id) ?? [],
             assignments: assigned.get(id) ?? [],
             memory: memory.get(id)?.[0] ?? null,
+            consent: consent.get(id) ?? [],
           };
         });
       });
@@ -120,6 +126,7 @@ export function exportPage(s: StoreContext, kind: ExportKind, after: string | nu
 
 /** What restore puts back, children before nothing that refers to them. */
 const CONTENT_TABLES: SQLiteTable[] = [
+  t.consentEvents,
   t.messageMedia,
   t.callAnalyses,
   t.todos,
@@ -207,13 +214,29 @@ function currentMembers(s: StoreContext): Set<string> {
   return new Set(s.all<{ id: string }>(sql`SELECT id FROM members WHERE removed_at IS NULL`).map((r) => r.id));
 }
 
+export interface RestoredSettings {
+  defaultRegion?: string;
+  quietHours?: { timezone: string | null; start: string; end: string };
+}
+
+const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+/** A backup's time zone and quiet hours (older backups have none: the defaults stay). */
+function restoredHours(line: number, record: Row): RestoredSettings["quietHours"] {
+  const { timezone, quiet_hours_start: start, quiet_hours_end: end } = record;
+  if (start === undefined && end === undefined && timezone === undefined) return undefined;
+  if (typeof start !== "string" || !HHMM.test(start) || typeof end !== "string" || !HHMM.test(end)) throw bad(line, "settings.quiet_hours_start and _end must be HH:MM");
+  if (timezone !== null && (typeof timezone !== "string" || !isZone(timezone))) throw bad(line, "settings.timezone must be an IANA time zone or null");
+  return { timezone: timezone as string | null, start, end };
+}
+
 /**
  * Restores a batch of export records (after restoreBegin). Assignments and todo assignees of
  * people who are not members of this organization are left out; their names stay on notes.
  * Returns the settings the backup holds, applied when the whole restore has gone in.
  */
-export function restoreBatch(s: StoreContext, lines: RestoreLine[]): { defaultRegion?: string } {
-  const settings: { defaultRegion?: string } = {};
+export function restoreBatch(s: StoreContext, lines: RestoreLine[]): RestoredSettings {
+  const settings: RestoredSettings = {};
   const current = currentMembers(s);
   const now = new Date().toISOString();
   for (const { line, record } of lines) {
@@ -222,6 +245,7 @@ export function restoreBatch(s: StoreContext, lines: RestoreLine[]): { defaultRe
       case "settings":
         if (typeof record.default_region !== "string" || !isRegion(record.default_region)) throw bad(line, "settings.default_region must be a country code such as US");
         settings.defaultRegion = record.default_region;
+        settings.quietHours = restoredHours(line, record);
         break;
       case "member":
         if (data && typeof data.id === "string" && !current.has(data.id)) {
@@ -244,6 +268,7 @@ export function restoreBatch(s: StoreContext, lines: RestoreLine[]): { defaultRe
           if (current.has((r as Row).member_id as string)) insert(s, line, t.contactUser, r);
         }
         if (record.memory) insert(s, line, t.contactMemory, record.memory);
+        for (const r of list(line, record.consent, "consent")) insert(s, line, t.consentEvents, r);
         break;
       }
       case "call":

@@ -19,6 +19,11 @@ export const storeSettings = sqliteTable(
     id: integer("id").primaryKey(),
     organizationId: text("organization_id").notNull(),
     defaultRegion: text("default_region").notNull().default("US"),
+    /** The organization's IANA time zone: quiet hours fall back to it (null: UTC). */
+    timezone: text("timezone"),
+    /** Texts and calls go out only between these local times (HH:MM, 24 h) in the contact's time zone. */
+    quietHoursStart: text("quiet_hours_start").notNull().default("08:00"),
+    quietHoursEnd: text("quiet_hours_end").notNull().default("21:00"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -432,4 +437,32 @@ export const webhookAttempts = sqliteTable(
     error: text("error"),
   },
   (t) => [index("webhook_attempts_delivery").on(t.deliveryId, t.attempt)],
+);
+
+/**
+ * The consent ledger: append-only, one row per change of a contact's consent on a channel (and
+ * each HELP request). A channel's current status is its latest opted_in / opted_out row; none is
+ * "unknown".
+ */
+export const consentEvents = sqliteTable(
+  "consent_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    contactId: text("contact_id")
+      .notNull()
+      .references(() => contacts.id, { onDelete: "cascade" }),
+    channel: text("channel", { enum: ["sms", "voice", "email"] }).notNull(),
+    action: text("action", { enum: ["opted_in", "opted_out", "help"] }).notNull(),
+    source: text("source", { enum: ["keyword", "carrier", "call_transcript", "user", "api", "import"] }).notNull(),
+    /** What proves it: the message or call id, a quote, a carrier error. */
+    messageId: text("message_id"),
+    callId: text("call_id"),
+    evidence: text("evidence"),
+    note: text("note"),
+    /** Who recorded it (a member), when a person did. */
+    actorUserId: text("actor_user_id"),
+    actorName: text("actor_name"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("consent_events_contact").on(t.contactId, t.channel, t.id)],
 );

@@ -6,11 +6,18 @@ import type { StoreContext } from "./context";
 import { parsePhoneInput } from "./numbers";
 import { phoneLines } from "./schema";
 
-export const settings = (s: StoreContext) => ({ default_region: s.defaultRegion() });
+export const settings = (s: StoreContext) => {
+  const hours = s.quietHours();
+  return { default_region: s.defaultRegion(), timezone: hours.timezone, quiet_hours: { start: hours.start, end: hours.end } };
+};
 
-/** A new region changes how every later number without a country code is read. */
-export function setDefaultRegion(s: StoreContext, region: string) {
-  s.setDefaultRegion(region);
+/**
+ * Changes the settings given. A new region changes how every later number without a country code
+ * is read; quiet hours and the time zone apply to every later text and call.
+ */
+export function updateSettings(s: StoreContext, patch: { default_region?: string; timezone?: string | null; quiet_hours?: { start: string; end: string } }) {
+  if (patch.default_region !== undefined) s.setDefaultRegion(patch.default_region);
+  if (patch.timezone !== undefined || patch.quiet_hours) s.setQuietHours({ ...(patch.timezone !== undefined && { timezone: patch.timezone }), ...patch.quiet_hours });
   return settings(s);
 }
 

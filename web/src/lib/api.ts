@@ -14,6 +14,7 @@ type Query<R extends (...args: never[]) => unknown> = NonNullable<InferRequestTy
 
 export type Me = InferResponseType<typeof api.me.$get, 200>;
 export type Settings = InferResponseType<typeof api.settings.$get, 200>;
+export type SettingsUpdate = InferRequestType<typeof api.settings.$put>["json"];
 export type ContactPage = InferResponseType<typeof api.contacts.list.$get, 200>;
 export type Contact = ContactPage["contacts"][number];
 export type ContactInput = InferRequestType<typeof api.contacts.$post>["json"];
@@ -187,7 +188,7 @@ export const createOrganization = (input: { name: string; slug: string }) =>
 export const setActiveOrganization = (organizationId: string) =>
   authPost<unknown>("/organization/set-active", { organizationId });
 
-export const updateSettings = (input: Settings) => read<Settings>(() => api.settings.$put({ json: input }));
+export const updateSettings = (input: SettingsUpdate) => read<Settings>(() => api.settings.$put({ json: input }));
 
 // ---- Members and invitations (better-auth's organization plugin) ---------------------------
 

