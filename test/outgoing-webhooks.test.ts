@@ -115,6 +115,9 @@ describe("deliveries", () => {
     // Texts: one in, one sent through (fake) Twilio, one that cannot be sent
     await call("POST", "/api/phone-lines", { cookie: org.owner.cookie, body: { name: "Main", phone_number: "+12125550100" } });
     await call("POST", "/api/messages", { bearer: key, body: { from: "+12125550122", to: "+12125550100", body: "Running late" } });
+    // A STOP and a START: the opt-out and the opt-in (each also a message received).
+    await call("POST", "/api/messages", { bearer: key, body: { from: "+12125550122", to: "+12125550100", body: "STOP" } });
+    await call("POST", "/api/messages", { bearer: key, body: { from: "+12125550122", to: "+12125550100", body: "START" } });
     const sent = (await call("POST", `/api/contacts/${contact.id}/messages`, { cookie: org.owner.cookie, body: { body: "No problem" } })).body;
     await runQueue("sms-outbound", { type: "send_sms", organization_id: org.id, message_id: sent.id }, { ...env, TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: "t", TWILIO_BASE_URL: twilio });
     const unsent = (await call("POST", `/api/contacts/${contact.id}/messages`, { cookie: org.owner.cookie, body: { body: "Hello?" } })).body;
@@ -123,7 +126,7 @@ describe("deliveries", () => {
 
     const [enrichment] = await storeRows<{ status: string }>(org.id, "SELECT enrichment_status AS status FROM calls WHERE id = ?", rec.call_id);
     const expected = enrichment?.status === "filled" ? EVENT_TYPES.length : EVENT_TYPES.length - 1;
-    const got = (await waitFor("every", expected + 2)).map((r) => verify(hook.secret, r));
+    const got = (await waitFor("every", expected + 4)).map((r) => verify(hook.secret, r));
     await new Promise((r) => setTimeout(r, 1500));
     const all = (await received("every")).map((r) => verify(hook.secret, r));
     expect(all).toHaveLength(got.length);
@@ -132,7 +135,8 @@ describe("deliveries", () => {
     const count = (type: string) => all.filter((e) => e.type === type).length;
     expect(count("contact.created")).toBe(2); // Eve, and the caller's stub
     expect(count("contact.updated")).toBe(2); // Eve's stage, the stub filled by enrichment
-    for (const type of EVENT_TYPES.filter((t) => !["contact.created", "contact.updated"].includes(t))) expect(count(type), type).toBe(1);
+    expect(count("message.received")).toBe(3); // "Running late", STOP, START
+    for (const type of EVENT_TYPES.filter((t) => !["contact.created", "contact.updated", "message.received"].includes(t))) expect(count(type), type).toBe(1);
     // One contact's events arrive in the order they happened.
     const eve = all.filter((e) => e.data.contact_id === contact.id).map((e) => e.type);
     expect(eve[0]).toBe("contact.created");
@@ -140,6 +144,7 @@ describe("deliveries", () => {
     expect(eve.indexOf("todo.created")).toBeLessThan(eve.indexOf("todo.completed"));
     // What each carries: ids and the changed fields, never a transcript.
     const byType = (type: string) => all.find((e) => e.type === type)!.data;
+    expect(byType("contact.opted_out")).toMatchObject({ contact_id: contact.id, channel: "sms", source: "keyword", evidence: "STOP" });
     expect(byType("call.transcribed")).toEqual({ call_id: rec.call_id, contact_id: rec.contact_id, transcript_chars: 28 });
     expect(byType("call.enriched")).toMatchObject({ call_id: rec.call_id, contact_id: rec.contact_id, fields_filled: expect.arrayContaining(["first_name", "last_name", "company"]) });
     expect(all.find((e) => e.type === "contact.updated" && e.data.contact_id === rec.contact_id)!.data).toMatchObject({

@@ -35,6 +35,8 @@ async function setUp(t, { width = 1280, height = 800 } = {}) {
   const org = await ok("POST", "/api/auth/organization/create", { name: "Brightline Dental", slug: `messages-${randomBytes(5).toString("hex")}` });
   await ok("POST", "/api/auth/organization/set-active", { organizationId: org.id });
   await ok("POST", "/api/phone-lines", { name: "Front desk", phone_number: LINE });
+  // No quiet hours: these tests send texts whatever the hour they run at (test/e2e/consent.mjs covers them).
+  await ok("PUT", "/api/settings", { quiet_hours: { start: "00:00", end: "00:00" } });
   const key = (await ok("POST", "/api/api-keys", { name: "pipeline" })).key;
   const pipeline = (method, path, body) => ok(method, path, body, { authorization: `Bearer ${key}` });
   /** An inbound SMS/MMS as the carrier's webhook would post it. */
@@ -170,9 +172,9 @@ export async function doNotContactAndNoPhoneExplainWhyTextsAreOff(t) {
   await api("PUT", `/api/contacts/${dnc.id}`, { status: "do_not_contact" });
   await composer.fill("Are you still interested?");
   await feed(page).getByRole("button", { name: "Send" }).click();
-  const alert = feed(page).getByRole("alert").filter({ hasText: "do not contact" });
+  const alert = feed(page).getByRole("alert").filter({ hasText: "Do not contact" });
   await alert.waitFor();
-  assert.match(await alert.innerText(), /^Not sent\. This contact is do not contact: messages to them are not sent\.$/);
+  assert.match(await alert.innerText(), /^Not sent\. Jonah Park is marked Do not contact: no texts\.$/);
   assert.equal(await composer.inputValue(), "Are you still interested?");
   assert.equal(await feed(page).locator("[data-entry]").count(), 0, "the refused message is gone from the feed");
 
@@ -182,7 +184,7 @@ export async function doNotContactAndNoPhoneExplainWhyTextsAreOff(t) {
   await ok("PUT", `/api/contacts/${optedOut.id}`, { status: "do_not_contact" });
   await page.goto(`/contacts/${optedOut.id}`);
   const quote = feed(page).locator("[data-entry]").filter({ hasText: "Your whitening quote is ready." });
-  await quote.getByText("Not sent: the contact is do not contact", { exact: true }).waitFor({ timeout: 30_000 });
+  await quote.getByText("Not sent: Priya Shah is marked Do not contact: no texts.", { exact: true }).waitFor({ timeout: 30_000 });
   await feed(page).scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(SCREENSHOTS, "messages-not-sent-375.png") });
 

@@ -5,6 +5,8 @@ export const EVENT_TYPES = [
   "contact.created",
   "contact.updated",
   "contact.deleted",
+  "contact.opted_out",
+  "contact.opted_in",
   "call.recorded",
   "call.transcribed",
   "call.enriched",

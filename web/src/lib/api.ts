@@ -15,6 +15,10 @@ type Query<R extends (...args: never[]) => unknown> = NonNullable<InferRequestTy
 export type Me = InferResponseType<typeof api.me.$get, 200>;
 export type Settings = InferResponseType<typeof api.settings.$get, 200>;
 export type SettingsUpdate = InferRequestType<typeof api.settings.$put>["json"];
+export type Consent = InferResponseType<(typeof api.contacts)[":id"]["consent"]["$get"], 200>;
+export type ConsentEntry = Consent["history"][number];
+export type ConsentInput = InferRequestType<(typeof api.contacts)[":id"]["consent"]["$post"]>["json"];
+export type OutboundCheck = InferResponseType<typeof api.outbound.check.$post, 200>;
 export type ContactPage = InferResponseType<typeof api.contacts.list.$get, 200>;
 export type Contact = ContactPage["contacts"][number];
 export type ContactInput = InferRequestType<typeof api.contacts.$post>["json"];
@@ -309,6 +313,14 @@ export const suggestReplies = (messageId: string) =>
   read<ReplySuggestions>(() => api.messages[":id"].suggestions.$post({ param: { id: messageId } }));
 
 export const getMemory = (id: string) => read<Memory>(() => contact.memory.$get({ param: { id } }));
+
+export const getConsent = (id: string) => read<Consent>(() => contact.consent.$get({ param: { id } }));
+
+export const recordConsent = (id: string, input: ConsentInput) => read<Consent>(() => contact.consent.$post({ param: { id }, json: input }));
+
+/** The outbound gate: may the contact be texted (or called) now, and if not, why, in words. */
+export const checkOutbound = (contactId: string, channel: "sms" | "voice") =>
+  read<OutboundCheck>(() => api.outbound.check.$post({ json: { contact_id: contactId, channel } }));
 
 export const listTodos = (id: string) => read<Todo[]>(() => contact.todos.$get({ param: { id } }));
 

@@ -117,7 +117,7 @@ export type MessageTone = "progress" | "done" | "warning" | "error";
 
 /**
  * What happened to an outbound message, in words: "Queued", "Sending…", "Sent",
- * "Not sent: the contact is do not contact", "Failed: Twilio 400 21211: …".
+ * "Not sent: Priya Shah is marked Do not contact: no texts.", "Failed: Twilio 400 21211: …".
  * The server's detail usually starts with the status already ("not sent: …").
  */
 export function messageStatus(status: string, detail: string | null): { label: string; tone: MessageTone } {
