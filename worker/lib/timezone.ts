@@ -26,14 +26,37 @@ export function zoneOfNumber(e164: string): string | null {
   return found.length === 1 ? found[0]! : null;
 }
 
+// Intl formatters are costly to build (a measurable share of a caller-context answer): one per
+// zone and use, kept for the isolate's life (zones are few).
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(zone: string, use: "wall" | "spoken"): Intl.DateTimeFormat {
+  const key = `${use}:${zone}`;
+  let f = formatters.get(key);
+  if (!f) {
+    f =
+      use === "wall"
+        ? new Intl.DateTimeFormat("en-US", { timeZone: zone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" })
+        : new Intl.DateTimeFormat("en-US", { timeZone: zone, weekday: "long", month: "long", day: "numeric", hour: "numeric", minute: "2-digit" });
+    formatters.set(key, f);
+  }
+  return f;
+}
+
+const known = new Map<string, boolean>();
+
 /** Whether `zone` is an IANA time zone this runtime knows. */
 export function isZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: zone });
-    return true;
-  } catch {
-    return false;
+  let ok = known.get(zone);
+  if (ok === undefined) {
+    try {
+      formatter(zone, "wall");
+      ok = true;
+    } catch {
+      ok = false;
+    }
+    if (known.size < 1000) known.set(zone, ok);
   }
+  return ok;
 }
 
 interface Wall {
@@ -42,36 +65,33 @@ interface Wall {
   day: number;
   hour: number;
   minute: number;
+  second: number;
 }
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
 
 /** The wall-clock time in `zone` at `at`. */
 export function wallClock(at: Date, zone: string): Wall {
-  let f = formatters.get(zone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", { timeZone: zone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" });
-    formatters.set(zone, f);
-  }
-  const parts = Object.fromEntries(f.formatToParts(at).map((p) => [p.type, p.value]));
-  return { year: Number(parts.year), month: Number(parts.month), day: Number(parts.day), hour: Number(parts.hour), minute: Number(parts.minute) };
+  const parts = Object.fromEntries(formatter(zone, "wall").formatToParts(at).map((p) => [p.type, p.value]));
+  return { year: Number(parts.year), month: Number(parts.month), day: Number(parts.day), hour: Number(parts.hour), minute: Number(parts.minute), second: Number(parts.second) };
 }
+
+/** A time a voice agent can read out: "Tuesday, December 1 at 9:32 AM". */
+export const spokenTime = (at: Date, zone: string) => formatter(zone, "spoken").format(at);
 
 /** `zone`'s offset from UTC at `at`, in minutes. */
 function offsetMinutes(at: Date, zone: string): number {
   const w = wallClock(at, zone);
-  const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute);
-  return Math.round((asUtc - Math.floor(at.getTime() / 60_000) * 60_000) / 60_000);
+  const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
+  return Math.round((asUtc - Math.floor(at.getTime() / 1000) * 1000) / 60_000);
 }
 
-/** ISO 8601 with the zone's offset, e.g. 2026-12-01T07:32:00-06:00. */
+/** ISO 8601 with the zone's offset, e.g. 2026-12-01T07:32:10-06:00. */
 export function localIso(at: Date, zone: string): string {
   const w = wallClock(at, zone);
   const off = offsetMinutes(at, zone);
   const sign = off < 0 ? "-" : "+";
   const abs = Math.abs(off);
   const pad = (n: number) => String(n).padStart(2, "0");
-  return `${w.year}-${pad(w.month)}-${pad(w.day)}T${pad(w.hour)}:${pad(w.minute)}:00${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+  return `${w.year}-${pad(w.month)}-${pad(w.day)}T${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
 }
 
 const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));

@@ -1,6 +1,6 @@
 import { type SQL, eq, sql } from "drizzle-orm";
 import type { CallerContextInputT, CallerContextT } from "../schemas/caller-context";
-import { isZone, zoneOfNumber } from "../lib/timezone";
+import { isZone, localIso, spokenTime, zoneOfNumber } from "../lib/timezone";
 import { lineOf, resolveCaller } from "./calls";
 import { CONTACT_ID, type StoreContext } from "./context";
 import { UNSENDABLE_STATUSES } from "./messages";
@@ -8,36 +8,6 @@ import { contacts } from "./schema";
 
 const OPEN_TODOS = 5;
 const RECENT_CALLS = 3;
-
-/** The contact's local date-time as ISO 8601 with its offset (e.g. 2026-12-01T09:32:00-05:00). */
-export function localIsoTime(timezone: string, at = new Date()): string | null {
-  try {
-    const parts = Object.fromEntries(
-      new Intl.DateTimeFormat("en-US", {
-        timeZone: timezone,
-        year: "numeric",
-        month: "2-digit",
-        day: "2-digit",
-        hour: "2-digit",
-        minute: "2-digit",
-        second: "2-digit",
-        hourCycle: "h23",
-        timeZoneName: "longOffset",
-      })
-        .formatToParts(at)
-        .map((p) => [p.type, p.value]),
-    );
-    const offset = parts.timeZoneName === "GMT" ? "+00:00" : String(parts.timeZoneName).replace("GMT", "");
-    return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}${offset}`;
-  } catch {
-    return null;
-  }
-}
-
-/** A time a voice agent can read out: "Tuesday, December 1 at 9:32 AM". */
-function spokenTime(timezone: string, at = new Date()): string {
-  return at.toLocaleString("en-US", { timeZone: timezone, weekday: "long", month: "long", day: "numeric", hour: "numeric", minute: "2-digit" });
-}
 
 /** A JSON array built by SQLite of the rows `query` selects as `j`, in its order. */
 const jsonRows = (query: SQL) => sql<string>`(SELECT coalesce(json_group_array(json(x.j)), '[]') FROM (${query}) x)`;
@@ -127,7 +97,7 @@ export function callerContext(s: StoreContext, input: CallerContextInputT): Call
     opted_out_of: JSON.parse(row.optedOut) as CallerContextT["opted_out_of"],
     preferred_language: contact.preferredLanguage,
     timezone: zone,
-    local_time: zone ? localIsoTime(zone) : null,
+    local_time: zone ? localIso(new Date(), zone) : null,
     memory: row.memory,
     open_todos: JSON.parse(row.openTodos) as CallerContextT["open_todos"],
     recent_calls: JSON.parse(row.recentCalls) as CallerContextT["recent_calls"],
@@ -156,7 +126,7 @@ function withVariables(c: Omit<CallerContextT, "dynamic_variables">): CallerCont
     opted_out_of: c.opted_out_of.join(", "),
     preferred_language: text(c.preferred_language),
     timezone: text(c.timezone),
-    local_time: c.timezone && c.local_time ? spokenTime(c.timezone) : "",
+    local_time: c.timezone && c.local_time ? spokenTime(new Date(), c.timezone) : "",
     memory: text(c.memory),
     open_todos: c.open_todos.map((t) => (t.due_at ? `${t.title} (due ${t.due_at.slice(0, 10)})` : t.title)).join("; "),
     last_call_at: text(last?.started_at),
