@@ -1,4 +1,5 @@
 import { pipelineAccess } from "../auth/guard";
+import { withVariables } from "../integrations/caller-variables";
 import { apiRoute, createRouter, jsonBody, jsonContent } from "../http/openapi";
 import { CallerContext, CallerContextInput } from "../schemas/caller-context";
 
@@ -13,4 +14,4 @@ const contextRoute = apiRoute({
   responses: { 200: jsonContent(CallerContext, "The caller's context, with dynamic_variables for prompt templates") },
 });
 
-export const callerContextRoutes = createRouter().openapi(contextRoute, async (c) => c.json(await c.var.store.callerContext(c.req.valid("json")), 200));
+export const callerContextRoutes = createRouter().openapi(contextRoute, async (c) => c.json(withVariables(await c.var.store.callerContext(c.req.valid("json"))), 200));

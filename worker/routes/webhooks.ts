@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { type Integration, integrationFor } from "../auth/webhooks";
+import { withVariables } from "../integrations/caller-variables";
 import { putTranscript } from "../blobs";
 import type { AppEnv } from "../http/env";
 import { IdParam, apiRoute, createRouter, jsonContent } from "../http/openapi";
@@ -70,7 +71,7 @@ async function ringContext(c: Context<AppEnv>, store: StoreClient, integration: 
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     return await Promise.race([
-      store.platformCallerContext(integration.id, event, input),
+      store.platformCallerContext(integration.id, event, input).then(withVariables),
       new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no caller context within ${RING_BUDGET_MS} ms`)), RING_BUDGET_MS))),
     ]);
   } catch (err) {

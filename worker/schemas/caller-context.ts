@@ -49,3 +49,6 @@ export const CallerContext = z
   })
   .openapi("CallerContext");
 export type CallerContextT = z.infer<typeof CallerContext>;
+
+/** What the store answers: the context without its flattened variables (the Worker adds them). */
+export type CallerFacts = Omit<CallerContextT, "dynamic_variables">;

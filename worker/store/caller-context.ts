@@ -1,6 +1,6 @@
 import { type SQL, eq, sql } from "drizzle-orm";
-import type { CallerContextInputT, CallerContextT } from "../schemas/caller-context";
-import { isZone, localIso, spokenTime, zoneOfNumber } from "../lib/timezone";
+import type { CallerContextInputT, CallerContextT, CallerFacts } from "../schemas/caller-context";
+import { isZone, localIso, zoneOfNumber } from "../lib/timezone";
 import { lineOf, resolveCaller } from "./calls";
 import { CONTACT_ID, type StoreContext } from "./context";
 import { UNSENDABLE_STATUSES } from "./messages";
@@ -24,7 +24,7 @@ const summaryOf = (results: SQL) => sql`CASE
  * each statement and each row handed to JavaScript costs more than the SQL). `dynamic_variables`
  * flattens it to strings for prompt templates.
  */
-export function callerContext(s: StoreContext, input: CallerContextInputT): CallerContextT {
+export function callerContext(s: StoreContext, input: CallerContextInputT): CallerFacts {
   const resolved = resolveCaller(s, input.phone, input.direction === "outbound" ? "outbound_call" : "inbound_call");
   const line = lineOf(s, input.to_phone)?.name ?? null;
   const phone = resolved.phone?.e164 ?? input.phone.trim();
@@ -52,7 +52,7 @@ export function callerContext(s: StoreContext, input: CallerContextInputT): Call
         .get()
     : undefined;
   if (!row) {
-    return withVariables({
+    return {
       contact_id: null,
       known: false,
       reason: resolved.contactId === null ? resolved.reason : null,
@@ -75,14 +75,14 @@ export function callerContext(s: StoreContext, input: CallerContextInputT): Call
       tags: [],
       assigned_members: [],
       line,
-    });
+    };
   }
   const contact = row.contact;
   // Their own time zone, else the one their number's area has.
   const zone = contact.timezone && isZone(contact.timezone) ? contact.timezone : resolved.phone ? zoneOfNumber(resolved.phone.e164) : null;
   const first = contact.firstName.trim();
   const last = contact.lastName.trim();
-  return withVariables({
+  return {
     contact_id: contact.id,
     known: !resolved.created,
     reason: null,
@@ -105,36 +105,5 @@ export function callerContext(s: StoreContext, input: CallerContextInputT): Call
     tags: JSON.parse(row.tags) as string[],
     assigned_members: JSON.parse(row.assigned) as CallerContextT["assigned_members"],
     line,
-  });
-}
-
-/** The context's facts as strings for prompt templates: absent ones are "", never "null". */
-function withVariables(c: Omit<CallerContextT, "dynamic_variables">): CallerContextT {
-  const text = (v: string | null | undefined) => v ?? "";
-  const last = c.recent_calls[0];
-  const dynamic_variables: Record<string, string> = {
-    contact_id: text(c.contact_id),
-    caller_phone: c.phone,
-    known_contact: String(c.known),
-    first_name: c.first_name,
-    last_name: c.last_name,
-    full_name: c.full_name,
-    company: text(c.company),
-    job_title: text(c.job_title),
-    contact_status: text(c.status),
-    may_contact: String(c.may_contact),
-    opted_out_of: c.opted_out_of.join(", "),
-    preferred_language: text(c.preferred_language),
-    timezone: text(c.timezone),
-    local_time: c.timezone && c.local_time ? spokenTime(new Date(), c.timezone) : "",
-    memory: text(c.memory),
-    open_todos: c.open_todos.map((t) => (t.due_at ? `${t.title} (due ${t.due_at.slice(0, 10)})` : t.title)).join("; "),
-    last_call_at: text(last?.started_at),
-    last_call_summary: text(last?.summary),
-    call_count: String(c.call_count),
-    tags: c.tags.join(", "),
-    assigned_to: c.assigned_members.map((m) => m.name).join(", "),
-    line: text(c.line),
   };
-  return { ...c, dynamic_variables };
 }
