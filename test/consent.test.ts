@@ -120,6 +120,47 @@ describe("the ledger", () => {
   });
 });
 
+describe("blocked numbers", () => {
+  it("create nothing: calls and texts are recorded as blocked, the caller context and the gate say so", async () => {
+    const member = await addMember(org, "member", "Bo Member");
+    expectProblem(await call("POST", "/api/blocked-numbers", { cookie: member.cookie, body: { phone_number: "+14155550199" } }), 403);
+    const added = await call("POST", "/api/blocked-numbers", { cookie: org.owner.cookie, body: { phone_number: "(415) 555-0199", reason: "Spam" } });
+    expect(added.status).toBe(201);
+    expect(added.body).toMatchObject({ phone_number: "+14155550199", reason: "Spam", created_by: { name: "Olivia Owner" } });
+    expectProblem(await call("POST", "/api/blocked-numbers", { cookie: org.owner.cookie, body: { phone_number: "+1 415 555 0199" } }), 409);
+    const contactsBefore = await countRows(org.id, "SELECT count(*) AS n FROM contacts");
+
+    const rang = await call("POST", "/api/calls", { bearer: key, body: { caller_phone: "+14155550199", attestation: "C" } });
+    expect(rang.body).toMatchObject({ contact_id: null, contact_created: false, blocked: true });
+    expect((await call("POST", "/api/contacts/resolve", { bearer: key, body: { phone: "4155550199" } })).body).toEqual({ contact_id: null, created: false, reason: "blocked" });
+    const texted = await inbound("+14155550199", "WIN A PRIZE");
+    expect(texted.body).toMatchObject({ contact_id: null, contact_created: false });
+    const context = (await call("POST", "/api/caller-context", { bearer: key, body: { phone: "+14155550199" } })).body;
+    expect(context).toMatchObject({ contact_id: null, blocked: true, reason: "blocked", dynamic_variables: { blocked: "true" } });
+    const gate = (await call("POST", "/api/outbound/check", { bearer: key, body: { phone: "+14155550199", channel: "voice" } })).body;
+    expect(gate).toMatchObject({ allowed: false, reasons: [{ code: "blocked" }] });
+    expect(await countRows(org.id, "SELECT count(*) AS n FROM contacts")).toBe(contactsBefore);
+    expect(await countRows(org.id, "SELECT count(*) AS n FROM calls WHERE blocked = 1 AND contact_id IS NULL AND attestation = 'C'")).toBe(1);
+    expect(await countRows(org.id, "SELECT count(*) AS n FROM messages WHERE status = 'blocked' AND contact_id IS NULL")).toBe(1);
+
+    // A contact's own number, blocked: its calls are not put on the contact either; texting it is refused.
+    const known = await createContact(org, { first_name: "Known", phones: [{ phone_number: "+14155550198" }] });
+    await call("POST", "/api/blocked-numbers", { cookie: org.owner.cookie, body: { phone_number: "+14155550198" } });
+    expect((await call("POST", "/api/calls", { bearer: key, body: { caller_phone: "+14155550198" } })).body).toMatchObject({ contact_id: null, blocked: true });
+    expect((await send(known.id)).body).toMatchObject({ code: "blocked" });
+
+    // Unblocked, the number is a caller like any other again.
+    const list = (await call("GET", "/api/blocked-numbers", { cookie: org.owner.cookie })).body as { id: string; phone_number: string }[];
+    expect(list.map((b) => b.phone_number)).toEqual(["+14155550198", "+14155550199"]);
+    expect((await call("DELETE", `/api/blocked-numbers/${list[1]!.id}`, { cookie: org.owner.cookie })).status).toBe(204);
+    expect((await call("POST", "/api/calls", { bearer: key, body: { caller_phone: "+14155550199", attestation: "A" } })).body).toMatchObject({ contact_created: true });
+    const stub = (await call("POST", "/api/contacts/resolve", { bearer: key, body: { phone: "+14155550199" } })).body;
+    const [callRow] = (await call("GET", `/api/contacts/${stub.contact_id}/calls`, { cookie: org.owner.cookie })).body;
+    expect(callRow.attestation).toBe("A");
+    expectProblem(await call("DELETE", `/api/blocked-numbers/${list[1]!.id}`, { cookie: org.owner.cookie }), 404);
+  });
+});
+
 describe("the outbound gate", () => {
   it("applies quiet hours in the contact's time zone, else their number's, else the organization's", async () => {
     const hours = await createOrg();

@@ -19,6 +19,7 @@ import { callsRoutes } from "./routes/calls";
 import { contactsRoutes } from "./routes/contacts";
 import { emailsRoutes } from "./routes/emails";
 import { integrationsRoutes } from "./routes/integrations";
+import { blockedNumbersRoutes } from "./routes/blocked-numbers";
 import { consentRoutes } from "./routes/consent";
 import { liveRoutes } from "./routes/live";
 import { webhookEndpointsRoutes } from "./routes/webhook-endpoints";
@@ -160,6 +161,7 @@ export function createApp() {
     .route("/", webhookEndpointsRoutes)
     .route("/", liveRoutes)
     .route("/", consentRoutes)
+    .route("/", blockedNumbersRoutes)
     .route("/", organizationRoutes);
 
   api.openAPIRegistry.registerComponent("securitySchemes", "session", {

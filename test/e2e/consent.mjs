@@ -66,3 +66,39 @@ export async function consentIsRecordedAndExplainedWhereTextsAreSent(t) {
   assert.equal(await composer.getByLabel("Message").isDisabled(), true);
   await screenshot(t, page, "contact-quiet-hours-1280");
 }
+
+export async function blockedNumbersCreateNothingAndAttestationShowsOnCalls(t) {
+  const { page } = await newOrganization(t);
+  const { key } = await api(page, "POST", "/api/api-keys", { name: "pipeline" });
+  const pipeline = async (path, body) => {
+    const res = await fetch(`${t.baseURL}${path}`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+    return { status: res.status, body: await res.json() };
+  };
+  await navigateTo(page, "Settings");
+  const section = page.locator("section#blocked-numbers");
+  await section.getByText("No number is blocked.").waitFor();
+  const form = page.getByRole("form", { name: "Block a number" });
+  await form.getByLabel("Phone number").fill("(415) 555-0199");
+  await form.getByLabel("Reason (optional)").fill("Repeated spam calls");
+  await form.getByRole("button", { name: "Block" }).click();
+  const list = page.getByRole("list", { name: "Blocked numbers" });
+  await list.getByText("+14155550199").waitFor();
+  await list.getByText(/Repeated spam calls · blocked .* by Dana Whitfield/).waitFor();
+  await form.getByLabel("Phone number").fill("415 555 0199");
+  await form.getByRole("button", { name: "Block" }).click();
+  await form.getByText("This number is already blocked.").waitFor();
+  await elementScreenshot(section, "settings-blocked-numbers-1280");
+
+  const blocked = await pipeline("/api/calls", { caller_phone: "+14155550199" });
+  assert.deepEqual([blocked.status, blocked.body.contact_id, blocked.body.blocked], [201, null, true]);
+  const caller = await pipeline("/api/calls", { caller_phone: "+14155550111", attestation: "A" });
+  assert.equal(caller.body.contact_created, true);
+  await page.goto(`/contacts/${caller.body.contact_id}`);
+  await page.getByText("Caller ID verified (A)").waitFor();
+
+  // Unblocking asks first.
+  await navigateTo(page, "Settings");
+  await list.getByRole("button", { name: "Unblock +14155550199" }).click();
+  await page.getByRole("dialog", { name: "Unblock +14155550199?" }).getByRole("button", { name: "Unblock" }).click();
+  await section.getByText("No number is blocked.").waitFor();
+}

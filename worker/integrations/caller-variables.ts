@@ -13,6 +13,7 @@ export function withVariables(c: CallerFacts): CallerContextT {
     contact_id: text(c.contact_id),
     caller_phone: c.phone,
     known_contact: String(c.known),
+    blocked: String(c.blocked),
     first_name: c.first_name,
     last_name: c.last_name,
     full_name: c.full_name,

@@ -15,7 +15,8 @@ export const CallerContext = z
   .object({
     contact_id: z.string().nullable().openapi({ description: "Null only for a withheld or unparseable number (nothing is created)" }),
     known: z.boolean().openapi({ description: "False when the contact was created by this request (a new number) or there is none" }),
-    reason: z.enum(["withheld", "invalid"]).nullable(),
+    reason: z.enum(["withheld", "invalid", "blocked"]).nullable(),
+    blocked: z.boolean().openapi({ description: "The number is on the organization's block list: nothing was resolved or created" }),
     phone: z.string().openapi({ description: "E.164 when the number could be read, else as sent" }),
     first_name: z.string(),
     last_name: z.string(),

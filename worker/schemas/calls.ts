@@ -9,7 +9,7 @@ export const ResolveResult = z
   .object({
     contact_id: z.string().nullable(),
     created: z.boolean(),
-    reason: z.enum(["withheld", "invalid"]).optional().openapi({ description: "Why no contact, when contact_id is null" }),
+    reason: z.enum(["withheld", "invalid", "blocked"]).optional().openapi({ description: "Why no contact, when contact_id is null (blocked: the number is on the organization's block list)" }),
   })
   .openapi("ResolveResult");
 
@@ -20,10 +20,16 @@ export const CallInput = z
     direction: z.enum(["inbound", "outbound"]).default("inbound"),
     started_at: isoDateTime.optional(),
     external_id: oneLine().trim().min(1).max(200).optional().openapi({ description: "Your call id; retries with the same id return the same call" }),
+    attestation: z.enum(["A", "B", "C"]).optional().openapi({ description: "The STIR/SHAKEN attestation of the caller id, when the carrier gave one" }),
   })
   .openapi("CallInput");
 export const CallCreated = z
-  .object({ call_id: z.string(), contact_id: z.string().nullable(), contact_created: z.boolean() })
+  .object({
+    call_id: z.string(),
+    contact_id: z.string().nullable(),
+    contact_created: z.boolean(),
+    blocked: z.boolean().optional().openapi({ description: "The caller's number is blocked: the call is recorded without a contact" }),
+  })
   .openapi("CallCreated");
 
 export const TranscriptionInput = z
@@ -49,6 +55,7 @@ export const CallDetails = z
     direction: z.enum(["inbound", "outbound"]),
     source: z.enum(["pipeline", "retell", "vapi"]).openapi({ description: "Reported by the call pipeline's API, or by a voice platform's webhook" }),
     recording_url: z.string().nullable(),
+    attestation: z.enum(["A", "B", "C"]).nullable().openapi({ description: "STIR/SHAKEN attestation of the caller id: A full, B partial, C gateway" }),
     caller_phone: z.string().nullable(),
     to_phone: z.string().nullable(),
     started_at: z.string(),

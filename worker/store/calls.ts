@@ -10,18 +10,21 @@ import { callAnalyses, calls, phoneLines } from "./schema";
 
 export type Resolution =
   | { contactId: string; created: boolean; phone: ParsedPhone }
-  | { contactId: null; created: false; reason: "withheld" | "invalid"; phone: null };
+  | { contactId: null; created: false; reason: "withheld" | "invalid"; phone: null }
+  | { contactId: null; created: false; reason: "blocked"; phone: ParsedPhone };
 
 /**
  * resolve_contact: the contact that owns the caller id, or a stub created with it as preferred
  * phone. A plain transaction in the organization's own database: the store runs one request at
  * a time and nothing awaits between the lookup and the insert, so concurrent callers of the
- * same new number can never make two contacts. Withheld and unparseable caller ids create nothing.
+ * same new number can never make two contacts. Withheld, unparseable and blocked caller ids create nothing.
  */
 export function resolveCaller(s: StoreContext, rawPhone: string, source: string): Resolution {
   const parsed = s.parsePhone(rawPhone);
   if (!parsed.ok) return { contactId: null, created: false, reason: parsed.reason, phone: null };
   const phone = parsed.phone;
+  // A blocked number resolves to nobody, even one a contact has: nothing is created for it.
+  if (s.isBlocked(phone.e164)) return { contactId: null, created: false, reason: "blocked", phone };
   const owner = s.get<{ contact_id: string }>(sql`SELECT contact_id FROM contact_phones WHERE phone_number = ${phone.e164}`);
   if (owner) return { contactId: owner.contact_id, created: false, phone };
   const contactId = newId();
@@ -60,6 +63,8 @@ export interface RecordedCall {
   contact_created: boolean;
   /** True when a call with the same external_id was already recorded. */
   existing: boolean;
+  /** The caller's number is blocked: recorded without a contact. */
+  blocked?: boolean;
 }
 
 /** Records a call and resolves its contact (the caller, or the callee of an outbound call). */
@@ -83,6 +88,8 @@ export function recordCall(s: StoreContext, body: CallInputT): RecordedCall {
       direction: body.direction,
       callerPhone: body.caller_phone,
       toPhone: body.to_phone ?? null,
+      blocked: caller.contactId === null && caller.reason === "blocked",
+      attestation: body.attestation ?? null,
       startedAt,
       createdAt: now,
       updatedAt: now,
@@ -90,7 +97,7 @@ export function recordCall(s: StoreContext, body: CallInputT): RecordedCall {
     .run();
   touchContact(s, caller.contactId, startedAt);
   callRecorded(s, id);
-  return { call_id: id, contact_id: caller.contactId, contact_created: caller.created, existing: false };
+  return { call_id: id, contact_id: caller.contactId, contact_created: caller.created, existing: false, ...(caller.contactId === null && caller.reason === "blocked" ? { blocked: true } : {}) };
 }
 
 function findCall(s: StoreContext, id: string) {
@@ -183,6 +190,7 @@ export function loadCallDetails(s: StoreContext, filter: { contactId: string } |
       direction: call.direction,
       source: call.source,
       recording_url: call.recordingUrl,
+      attestation: call.attestation,
       caller_phone: call.callerPhone,
       to_phone: call.toPhone,
       started_at: call.startedAt,

@@ -37,6 +37,8 @@ export class StoreContext {
   readonly knownMembers = new Map<string, string>();
   /** Enabled webhook endpoints and their event types; null until read (and after any change). */
   private subscribers: { id: string; types: Set<string> }[] | null = null;
+  /** The organization's blocked numbers (E.164); null until read (and after any change). */
+  private blocked: Set<string> | null = null;
   /** Some member has the app open (a live socket to this store): events are collected for it. */
   live = false;
   /** The events of the transaction under way, pushed to the open tabs once it commits. */
@@ -115,6 +117,18 @@ export class StoreContext {
     this.knownMembers.clear();
     this.subscribers = null;
     this.liveEvents.length = 0;
+    this.blocked = null;
+  }
+
+  /** Whether calls and texts from this E.164 number are refused (kept in memory: resolve is hot). */
+  isBlocked(e164: string): boolean {
+    this.blocked ??= new Set(this.sql.exec<{ n: string }>("SELECT phone_number AS n FROM blocked_numbers").toArray().map((r) => r.n));
+    return this.blocked.has(e164);
+  }
+
+  /** The block list changed: read it again when next asked. */
+  forgetBlocked() {
+    this.blocked = null;
   }
 
   /** Wake the store's alarm as soon as this transaction commits (R2 deletions, webhook deliveries). */

@@ -84,7 +84,8 @@ export function recordInbound(s: StoreContext, body: InboundInputT): RecordedMes
       toPhone: to.ok ? to.phone.e164 : body.to,
       body: body.body,
       mediaUrls: body.media_urls,
-      status: "received",
+      // From a blocked number: kept as evidence, on no contact.
+      status: sender.contactId === null && sender.reason === "blocked" ? "blocked" : "received",
       providerMessageId: body.provider_message_id ?? null,
       createdAt: at,
       updatedAt: at,

@@ -18,6 +18,7 @@ import type { WebhookEndpointInputT, WebhookEndpointUpdateT } from "../schemas/w
 import { enqueueWebhookDeliveries } from "../jobs/queues";
 import * as activity from "./activity";
 import * as assignments from "./assignments";
+import * as blocked from "./blocked";
 import { callerContext } from "./caller-context";
 import * as calls from "./calls";
 import * as channels from "./channels";
@@ -370,6 +371,9 @@ export class OrgStore extends DurableObject<Env> {
   consent(contactId: string) { return this.answer((s) => consent.consentOf(s, contactId)); }
   setConsent(contactId: string, body: ConsentInputT, actor: { userId: string; name: string } | null) { return this.answer((s) => consent.setConsent(s, contactId, body, actor)); }
   checkOutbound(input: OutboundCheckInputT) { return this.answer((s) => outbound.checkOutbound(s, input)); }
+  listBlocked() { return this.answer((s) => blocked.listBlocked(s)); }
+  blockNumber(body: { phone_number: string; reason?: string }, actor: { userId: string; name: string }) { return this.answer((s) => blocked.blockNumber(s, body, actor)); }
+  unblockNumber(id: string) { return this.answer((s) => blocked.unblockNumber(s, id)); }
   listLines() { return this.answer((s) => settings.listLines(s)); }
   addLine(body: { name: string; phone_number: string }) { return this.answer((s) => settings.addLine(s, body)); }
   deleteLine(id: string) { return this.answer((s) => settings.deleteLine(s, id)); }

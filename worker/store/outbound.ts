@@ -80,6 +80,7 @@ export function checkOutbound(s: StoreContext, input: OutboundCheckInputT): Outb
   const what = CHANNEL_WORDS[input.channel];
   if (t.status === "do_not_contact") reasons.push({ code: "do_not_contact", message: `${t.name} is marked Do not contact: no ${what}.` });
   if (t.status === "archived") reasons.push({ code: "archived", message: `${t.name} is archived: no ${what}.` });
+  if (t.phone && s.isBlocked(t.phone)) reasons.push({ code: "blocked", message: `${t.phone} is on the organization's block list: no ${what}.` });
   const consent = t.contactId ? currentConsent(s, t.contactId, input.channel) : null;
   if (consent?.action === "opted_out") reasons.push({ code: "opted_out", message: `${t.name} opted out of ${what} (${optOutWords(consent)}).` });
 

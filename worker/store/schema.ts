@@ -212,6 +212,10 @@ export const calls = sqliteTable(
     // Where the call was reported from: the call pipeline's API, or a voice platform's webhook.
     source: text("source", { enum: ["pipeline", "retell", "vapi"] }).notNull().default("pipeline"),
     recordingUrl: text("recording_url"),
+    /** The caller's number was on the organization's block list: no contact was resolved or created. */
+    blocked: integer("blocked", { mode: "boolean" }).notNull().default(false),
+    /** STIR/SHAKEN attestation the carrier gave the caller id (A full, B partial, C gateway), when the pipeline sent it. */
+    attestation: text("attestation", { enum: ["A", "B", "C"] }),
     // The transcription is an R2 object (worker/blobs.ts); the store keeps where and how long.
     transcriptKey: text("transcript_key"),
     transcriptChars: integer("transcript_chars"),
@@ -466,3 +470,13 @@ export const consentEvents = sqliteTable(
   },
   (t) => [index("consent_events_contact").on(t.contactId, t.channel, t.id)],
 );
+
+/** Numbers the organization does not take calls or texts from: nothing is resolved or created for them. */
+export const blockedNumbers = sqliteTable("blocked_numbers", {
+  id: id(),
+  phoneNumber: text("phone_number").notNull().unique(),
+  reason: text("reason"),
+  createdByUserId: text("created_by_user_id"),
+  createdByName: text("created_by_name"),
+  createdAt: createdAt(),
+});

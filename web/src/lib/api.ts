@@ -39,6 +39,7 @@ export type Member = InferResponseType<typeof api.members.$get, 200>[number];
 export type ApiKey = InferResponseType<(typeof api)["api-keys"]["$get"], 200>[number];
 export type CreatedApiKey = InferResponseType<(typeof api)["api-keys"]["$post"], 201>;
 export type PhoneLine = InferResponseType<(typeof api)["phone-lines"]["$get"], 200>[number];
+export type BlockedNumber = InferResponseType<(typeof api)["blocked-numbers"]["$get"], 200>[number];
 export type PhoneLineInput = InferRequestType<(typeof api)["phone-lines"]["$post"]>["json"];
 export type Integration = InferResponseType<typeof api.integrations.$get, 200>[number];
 export type IntegrationInput = InferRequestType<typeof api.integrations.$post>["json"];
@@ -375,6 +376,14 @@ export const listPhoneLines = () => read<PhoneLine[]>(() => api["phone-lines"].$
 export const createPhoneLine = (input: PhoneLineInput) => read<PhoneLine>(() => api["phone-lines"].$post({ json: input }));
 
 export const deletePhoneLine = (id: string) => sendNoContent("DELETE", path("phone-lines", id));
+
+// ---- Blocked numbers: calls and texts from them create nothing ----------------------------
+
+export const listBlockedNumbers = () => read<BlockedNumber[]>(() => api["blocked-numbers"].$get());
+
+export const blockNumber = (input: { phone_number: string; reason?: string }) => read<BlockedNumber>(() => api["blocked-numbers"].$post({ json: input }));
+
+export const unblockNumber = (id: string) => sendNoContent("DELETE", path("blocked-numbers", id));
 
 // ---- Voice platforms (Retell, Vapi): their webhooks reach /api/integrations/{provider}/{id} --
 
