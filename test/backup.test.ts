@@ -42,6 +42,7 @@ async function seen(org: Org) {
     tags: (await call("GET", "/api/tags", { cookie: org.owner.cookie })).body,
     lines: (await call("GET", "/api/phone-lines", { cookie: org.owner.cookie })).body,
     settings: (await call("GET", "/api/settings", { cookie: org.owner.cookie })).body,
+    blocked: (await call("GET", "/api/blocked-numbers", { cookie: org.owner.cookie })).body,
   };
 }
 
@@ -74,6 +75,7 @@ describe("export and restore", () => {
     await call("POST", `/api/contacts/${ada.id}/notes`, { cookie: maria.cookie, body: { body: "Prefers mornings." } });
     await call("POST", "/api/messages", { bearer: key, body: { from: "+14155550101", to: "+442079460000", body: "STOP", received_at: "2026-10-03T11:00:00Z" } });
     await call("POST", `/api/contacts/${ada.id}/consent`, { cookie: maria.cookie, body: { channel: "email", status: "opted_in", note: "Newsletter form" } });
+    await call("POST", "/api/blocked-numbers", { cookie: source.owner.cookie, body: { phone_number: "+44 7700 900999", reason: "Spam" } });
     await call("POST", `/api/contacts/${ada.id}/todos`, { cookie: source.owner.cookie, body: { title: "Send the quote", call_id: c1.body.call_id, assignee_member_id: maria.memberId } });
     await storeExec(source.id, [["INSERT INTO contact_memory (contact_id, content, sources, model, updated_at) VALUES (?, '- Likes engines', '[]', 'gpt-test', '2026-10-04T00:00:00.000Z')", ada.id]]);
     records = await exportOf(source);
@@ -86,7 +88,7 @@ describe("export and restore", () => {
     const counts: Record<string, number> = {};
     for (const r of records.slice(1, -1)) counts[r.type] = (counts[r.type] ?? 0) + 1;
     expect(end.counts).toEqual(counts);
-    expect(counts).toMatchObject({ settings: 1, member: 2, tag: 1, phone_line: 1, contact: 2, call: 2, message: 2, note: 1, todo: 1 });
+    expect(counts).toMatchObject({ settings: 1, member: 2, tag: 1, phone_line: 1, blocked_number: 1, contact: 2, call: 2, message: 2, note: 1, todo: 1 });
     const ada = records.find((r) => r.type === "contact" && r.data.first_name === "Ada")!;
     expect(ada.phones).toHaveLength(2);
     expect(ada.emails).toHaveLength(1);

@@ -155,6 +155,7 @@ const SNAPSHOT_TABLES = [
   "contact_memory",
   "contact_search_keys",
   "consent_events",
+  "blocked_numbers",
 ] as const;
 
 /**

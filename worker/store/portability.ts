@@ -11,7 +11,7 @@ import * as t from "./schema";
 // one record a line, rows keyed by their column names, children nested under their parent.
 
 /** The record kinds, in the order an export writes them (parents before what refers to them). */
-export const EXPORT_KINDS = ["settings", "member", "tag", "phone_line", "contact", "call", "message", "note", "todo"] as const;
+export const EXPORT_KINDS = ["settings", "member", "tag", "phone_line", "blocked_number", "contact", "call", "message", "note", "todo"] as const;
 export type ExportKind = (typeof EXPORT_KINDS)[number];
 type Row = Record<string, unknown>;
 
@@ -81,6 +81,8 @@ export function exportPage(s: StoreContext, kind: ExportKind, after: string | nu
       return page(t.tags, (list) => list.map((data) => ({ type: "tag", data })));
     case "phone_line":
       return page(t.phoneLines, (list) => list.map((data) => ({ type: "phone_line", data })));
+    case "blocked_number":
+      return page(t.blockedNumbers, (list) => list.map((data) => ({ type: "blocked_number", data })));
     case "contact":
       return page(t.contacts, (list) => {
         const ids = list.map((r) => r.id as string);
@@ -140,6 +142,7 @@ const CONTENT_TABLES: SQLiteTable[] = [
   t.contactAddresses,
   t.calls,
   t.phoneLines,
+  t.blockedNumbers,
   t.tags,
   t.contacts,
 ];
@@ -257,6 +260,10 @@ export function restoreBatch(s: StoreContext, lines: RestoreLine[]): RestoredSet
         break;
       case "phone_line":
         insert(s, line, t.phoneLines, data);
+        break;
+      case "blocked_number":
+        insert(s, line, t.blockedNumbers, data);
+        s.forgetBlocked();
         break;
       case "contact": {
         insert(s, line, t.contacts, data);
