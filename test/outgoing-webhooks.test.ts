@@ -277,8 +277,8 @@ describe("safety", () => {
       expect(checkWebhookUrl(url, true).ok, url).toBe(true);
     }
     expect(checkWebhookUrl("http://10.0.0.1/x", true)).toMatchObject({ ok: false, reason: "must be an https URL" });
-    expect(checkWebhookUrl("https://hooks.example.com/x", false)).toMatchObject({ ok: true, literal: false });
-    expect(checkWebhookUrl("https://93.184.216.34/x", false)).toMatchObject({ ok: true, literal: true });
+    expect(checkWebhookUrl("https://hooks.example.com/x", false)).toMatchObject({ ok: true, local: false });
+    expect(checkWebhookUrl("https://93.184.216.34/x", false)).toMatchObject({ ok: true, local: true });
   });
 
   it("refuses, at delivery, loopback when the allowance is off and hosts that resolve to private addresses", async () => {

@@ -155,6 +155,9 @@ export function actorOf(p: Principal) {
   return { id: s.memberId, userId: s.userId, name: s.userName, email: s.userEmail, role: s.role, admin: isAdmin(s) };
 }
 
+/** Whether `origin` is this app's own (the request's origin, or the configured public one). */
+export const isAppOrigin = (c: Context<AppEnv>, origin: string | undefined) => !!origin && [new URL(c.req.url).origin, c.env.BETTER_AUTH_URL].filter(Boolean).includes(origin);
+
 const WRITE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 /**
@@ -174,8 +177,7 @@ export const writeProtection = createMiddleware<AppEnv>(async (c, next) => {
   }
   if (!c.req.header("authorization") && sessionToken(c.req.header("cookie"))) {
     const origin = c.req.header("origin");
-    const allowed = [new URL(c.req.url).origin, c.env.BETTER_AUTH_URL].filter(Boolean);
-    const sameOrigin = origin ? allowed.includes(origin) : c.req.header("sec-fetch-site") === "same-origin";
+    const sameOrigin = origin ? isAppOrigin(c, origin) : c.req.header("sec-fetch-site") === "same-origin";
     if (!sameOrigin) throw new Problem(403, "Writes with a session cookie must come from this app's own pages (Origin or Sec-Fetch-Site).");
   }
   return next();

@@ -83,7 +83,7 @@ async function attempt(env: Env, claim: Claimed): Promise<AttemptOutcome> {
   const done = (o: Outcome) => settle(env, claim, started, o);
   const verdict = checkWebhookUrl(claim.url, loopbackAllowed(env));
   if (!verdict.ok) return done({ statusCode: null, excerpt: null, error: `refused: the URL ${verdict.reason}`, retryable: false, disable: `Disabled: the URL ${verdict.reason}.` });
-  if (!verdict.literal && !/^(localhost|.+\.localhost)$/i.test(verdict.host)) {
+  if (!verdict.local) {
     let addresses: string[];
     try {
       addresses = await resolveHost(verdict.host, env.WEBHOOK_DNS_RESOLVER || "https://cloudflare-dns.com/dns-query");

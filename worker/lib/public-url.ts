@@ -4,7 +4,8 @@ import ipaddr from "ipaddr.js";
 // carrier-grade NAT, multicast, reserved or cloud-metadata ranges), unless local development
 // allows http://127.0.0.1 and http://localhost (WEBHOOK_ALLOW_LOOPBACK=true).
 
-export type UrlVerdict = { ok: true; url: URL; host: string; literal: boolean } | { ok: false; reason: string };
+/** `local`: an address or a loopback name, so there is nothing to resolve before connecting. */
+export type UrlVerdict = { ok: true; url: URL; host: string; local: boolean } | { ok: false; reason: string };
 
 const LOOPBACK_NAMES = /^(localhost|.+\.localhost)$/i;
 /** Names that only resolve inside some network: never a public endpoint. */
@@ -35,12 +36,12 @@ export function checkWebhookUrl(raw: string, allowLoopback: boolean): UrlVerdict
   if (loopback) {
     if (!allowLoopback) return { ok: false, reason: "points at this machine (loopback); only public addresses can receive webhooks" };
     if (url.protocol !== "http:" && url.protocol !== "https:") return { ok: false, reason: "must be an http or https URL" };
-    return { ok: true, url, host, literal };
+    return { ok: true, url, host, local: true };
   }
   if (url.protocol !== "https:") return { ok: false, reason: "must be an https URL" };
-  if (literal) return isPublicAddress(host) ? { ok: true, url, host, literal } : { ok: false, reason: `is a private or reserved address (${host})` };
+  if (literal) return isPublicAddress(host) ? { ok: true, url, host, local: true } : { ok: false, reason: `is a private or reserved address (${host})` };
   if (!host.includes(".") || INTERNAL_NAMES.test(host)) return { ok: false, reason: `is not a public host name (${host})` };
-  return { ok: true, url, host, literal };
+  return { ok: true, url, host, local: false };
 }
 
 interface DnsJson {

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { memberOnly, sessionOf } from "../auth/guard";
+import { isAppOrigin, memberOnly, sessionOf } from "../auth/guard";
 import type { AppEnv } from "../http/env";
 import { Problem } from "../lib/problem";
 import { openLiveSocket } from "../store/client";
@@ -13,9 +13,7 @@ import { openLiveSocket } from "../store/client";
  */
 export const liveRoutes = new Hono<AppEnv>().get("/live", memberOnly, async (c) => {
   if (c.req.header("upgrade")?.toLowerCase() !== "websocket") throw new Problem(426, "Open this URL as a WebSocket.");
-  const origin = c.req.header("origin");
-  const allowed = [new URL(c.req.url).origin, c.env.BETTER_AUTH_URL].filter(Boolean);
-  if (!origin || !allowed.includes(origin)) throw new Problem(403, "Live updates are for this app's own pages (Origin).");
+  if (!isAppOrigin(c, c.req.header("origin"))) throw new Problem(403, "Live updates are for this app's own pages (Origin).");
   const p = sessionOf(c.var.principal);
   return openLiveSocket(c.env, p.organizationId, p.memberId);
 });
