@@ -20,9 +20,9 @@ let key: string;
 let contactId: string;
 
 const messageRow = async (id: string) =>
-  (await storeRows<{ status: string; detail: string | null; provider: string | null; sid: string | null }>(
+  (await storeRows<{ status: string; detail: string | null; provider: string | null; sid: string | null; error_code: number | null }>(
     org.id,
-    "SELECT status, status_detail AS detail, provider, provider_message_id AS sid FROM messages WHERE id = ?",
+    "SELECT status, status_detail AS detail, provider, provider_message_id AS sid, error_code FROM messages WHERE id = ?",
     id,
   ))[0];
 
@@ -89,7 +89,7 @@ describe("outbound messages", () => {
     await scriptTwilio({ kind: "status", status: 400, code: 21211, message: "Invalid 'To' Phone Number" });
     const result = await deliver(rejected.body.id);
     expect(result.explicitAcks).toHaveLength(1);
-    expect(await messageRow(rejected.body.id)).toMatchObject({ status: "failed", detail: "failed: Twilio 400 21211: Invalid 'To' Phone Number" });
+    expect(await messageRow(rejected.body.id)).toMatchObject({ status: "failed", detail: "failed: Twilio 21211: Invalid 'To' Phone Number", error_code: 21211 });
   });
 
   it("retries 429 and 5xx with backoff, then dead-letters with the reason", async () => {

@@ -120,6 +120,9 @@ describe("deliveries", () => {
     await call("POST", "/api/messages", { bearer: key, body: { from: "+12125550122", to: "+12125550100", body: "START" } });
     const sent = (await call("POST", `/api/contacts/${contact.id}/messages`, { cookie: org.owner.cookie, body: { body: "No problem" } })).body;
     await runQueue("sms-outbound", { type: "send_sms", organization_id: org.id, message_id: sent.id }, { ...env, TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: "t", TWILIO_BASE_URL: twilio });
+    // Its delivery receipt (the signed route is tested in twilio.test.ts).
+    const [sentRow] = await storeRows<{ provider_message_id: string }>(org.id, "SELECT provider_message_id FROM messages WHERE id = ?", sent.id);
+    await orgStore(env, org.id).recordTwilioReceipt(null, { messageId: sent.id, sid: sentRow!.provider_message_id, twilioStatus: "delivered", errorCode: null });
     const unsent = (await call("POST", `/api/contacts/${contact.id}/messages`, { cookie: org.owner.cookie, body: { body: "Hello?" } })).body;
     await runQueue("sms-outbound", { type: "send_sms", organization_id: org.id, message_id: unsent.id }, { ...env, TWILIO_ACCOUNT_SID: "", TWILIO_AUTH_TOKEN: "" });
     expect((await call("DELETE", `/api/contacts/${contact.id}`, { cookie: org.owner.cookie })).status).toBe(204);

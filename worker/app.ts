@@ -19,6 +19,7 @@ import { callsRoutes } from "./routes/calls";
 import { contactsRoutes } from "./routes/contacts";
 import { emailsRoutes } from "./routes/emails";
 import { integrationsRoutes } from "./routes/integrations";
+import { twilioRoutes } from "./routes/twilio";
 import { blockedNumbersRoutes } from "./routes/blocked-numbers";
 import { consentRoutes } from "./routes/consent";
 import { liveRoutes } from "./routes/live";
@@ -157,6 +158,7 @@ export function createApp() {
     .route("/", apiKeysRoutes)
     .route("/", backupRoutes)
     .route("/", integrationsRoutes)
+    .route("/", twilioRoutes)
     .route("/", webhooksRoutes)
     .route("/", webhookEndpointsRoutes)
     .route("/", liveRoutes)

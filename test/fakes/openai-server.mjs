@@ -6,13 +6,21 @@
 // Answers: {kind:"details", details, usage?} | {kind:"content", content} | {kind:"refusal", text}
 //        | {kind:"status", status, error?, headers?} | {kind:"delay", ms, details} | {kind:"hang"} | {kind:"reset"}
 // With no scripted answer left, it answers by schema name: caller_details from what the
-// transcript says ("this is First Last", an email), reply_suggestions and contact_memory canned.
+// transcript says ("this is First Last", an email, a caller's line asking not to be called),
+// contact_preferences from that line alone, reply_suggestions and contact_memory canned.
 import { createServer } from "node:http";
 
 const NULL_DETAILS = {
   first_name: null, last_name: null, email: null, company: null, job_title: null,
   preferred_language: null, timezone: null, gender: null, gender_confidence: null, pipeline_stage: null,
+  asked_not_to_be_contacted: false, opt_out_quote: null,
 };
+
+/** A caller's line asking not to be contacted ("stop calling me", "take me off your list"), quoted as said. */
+function optOutOf(text) {
+  const said = /(?:^|\n)\s*(?:caller|user|customer)\s*:\s*([^\n]*\b(?:stop calling|do not call|don't call|take me off|remove me from|stop texting)[^\n]*)/i.exec(text);
+  return said ? { asked_not_to_be_contacted: true, opt_out_quote: said[1].trim() } : { asked_not_to_be_contacted: false, opt_out_quote: null };
+}
 
 function defaultAnswer(body) {
   const schema = body.response_format?.json_schema?.name;
@@ -23,9 +31,10 @@ function defaultAnswer(body) {
   if (schema === "contact_memory") {
     return { kind: "content", content: JSON.stringify({ memory: "- Prefers text messages\n- Asked about scheduling" }) };
   }
+  if (schema === "contact_preferences") return { kind: "content", content: JSON.stringify(optOutOf(text)) };
   const name = /this is ([A-Z][a-z]+) ([A-Z][a-z]+)/.exec(text);
   const email = /[\w.+-]+@[\w-]+(\.[\w-]+)+/.exec(text);
-  return { kind: "details", details: { first_name: name?.[1] ?? null, last_name: name?.[2] ?? null, email: email?.[0] ?? null } };
+  return { kind: "details", details: { first_name: name?.[1] ?? null, last_name: name?.[2] ?? null, email: email?.[0] ?? null, ...optOutOf(text) } };
 }
 
 function completion(body, message, usage) {

@@ -52,7 +52,7 @@ export function startFakeTwilio(port = 0) {
     if (user !== sid || !token) return send(401, { code: 20003, message: "Authenticate", status: 401 });
     const form = new URLSearchParams(text);
     const s = space(sid);
-    s.requests.push({ To: form.get("To"), From: form.get("From"), Body: form.get("Body"), MediaUrl: form.getAll("MediaUrl") });
+    s.requests.push({ To: form.get("To"), From: form.get("From"), Body: form.get("Body"), MediaUrl: form.getAll("MediaUrl"), StatusCallback: form.get("StatusCallback") });
     const answer = s.script.shift() ?? { kind: "ok" };
     if (answer.kind === "hang") return;
     if (answer.kind === "status") return send(answer.status, { code: answer.code ?? 30000, message: answer.message ?? "error", status: answer.status });

@@ -1,7 +1,8 @@
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Db } from "../global/db";
 import { type IntegrationProvider, integrations } from "../global/schema";
 import { notFound } from "../lib/problem";
+import { type TwilioAccount, integrationStatusUrl, platformTwilioAccount } from "../integrations/twilio";
 import { decryptSecret } from "../lib/secrets";
 import { BoundedCache } from "./principals";
 
@@ -15,8 +16,9 @@ export type Integration = typeof integrations.$inferSelect & { secret: string };
 const CACHE_MS = 60_000;
 const cache = new BoundedCache<{ integration: Integration; until: number }>(1000);
 
-export function forgetIntegration(id: string) {
+export function forgetIntegration(id: string, organizationId?: string) {
   cache.delete(id);
+  if (organizationId) accounts.delete(organizationId);
 }
 
 /** The integration a webhook URL names, with its secret; 404 for an unknown one or the wrong platform. */
@@ -28,4 +30,30 @@ export async function integrationFor(env: Env, db: Db, provider: IntegrationProv
   const integration = { ...row, secret: await decryptSecret(env, row.secretCiphertext, row.id) };
   cache.set(id, { integration, until: Date.now() + CACHE_MS });
   return integration;
+}
+
+export async function twilioIntegrationOf(db: Db, organizationId: string) {
+  const [row] = await db
+    .select()
+    .from(integrations)
+    .where(and(eq(integrations.organizationId, organizationId), eq(integrations.provider, "twilio")))
+    .limit(1);
+  return row;
+}
+
+const accounts = new BoundedCache<{ account: TwilioAccount | null; until: number }>(1000);
+
+/**
+ * The Twilio account an organization texts through: its Twilio integration's (remembered for a
+ * minute per isolate, like an integration), else the platform's default, else none.
+ */
+export async function twilioAccountFor(env: Env, db: Db, organizationId: string): Promise<TwilioAccount | null> {
+  const hit = accounts.get(organizationId);
+  let own = hit && hit.until > Date.now() ? hit.account : undefined;
+  if (own === undefined) {
+    const row = await twilioIntegrationOf(db, organizationId);
+    own = row ? { sid: row.accountSid ?? "", token: await decryptSecret(env, row.secretCiphertext, row.id), integrationId: row.id, statusUrl: null } : null;
+    accounts.set(organizationId, { account: own, until: Date.now() + CACHE_MS });
+  }
+  return own ? { ...own, statusUrl: integrationStatusUrl(env, own.integrationId!) } : platformTwilioAccount(env, organizationId);
 }

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import {
   index,
   integer,
@@ -172,7 +173,7 @@ export const organizationDirectory = sqliteTable("organization_directory", {
   lastMigratedAt: text("last_migrated_at").notNull(),
 });
 
-export const INTEGRATION_PROVIDERS = ["retell", "vapi"] as const;
+export const INTEGRATION_PROVIDERS = ["retell", "vapi", "twilio"] as const;
 export type IntegrationProvider = (typeof INTEGRATION_PROVIDERS)[number];
 
 /**
@@ -190,8 +191,15 @@ export const integrations = sqliteTable(
     secretCiphertext: text("secret_ciphertext").notNull(),
     // Vapi: the assistant an assistant-request is answered with.
     assistantId: text("assistant_id"),
+    // Twilio: the account (its auth token is the secret) and whether we answer STOP/START/HELP ourselves.
+    accountSid: text("account_sid"),
+    keywordReplies: integer("keyword_replies", { mode: "boolean" }).notNull().default(false),
     createdByUserId: text("created_by_user_id").references(() => user.id, { onDelete: "set null" }),
     createdAt: text("created_at").notNull(),
   },
-  (t) => [index("integrations_org_idx").on(t.organizationId)],
+  (t) => [
+    index("integrations_org_idx").on(t.organizationId),
+    // One Twilio account per organization: it sends the organization's texts.
+    uniqueIndex("integrations_one_twilio_idx").on(t.organizationId).where(sql`provider = 'twilio'`),
+  ],
 );

@@ -1,5 +1,5 @@
 import { zodResponseFormat } from "openai/helpers/zod";
-import { CallerDetails, buildMessages } from "../ai/extraction";
+import { CallerDetails, ContactPreferences, buildMessages, spokenOptOut } from "../ai/extraction";
 import { TransientError, backoffSeconds, classifyLlmError, createLlm } from "../ai/llm";
 import { validateDetails } from "../ai/validate";
 import { readTranscript } from "../blobs";
@@ -11,16 +11,19 @@ export type Outcome = { ack: true; status: string; contactId?: string } | { ack:
 
 /**
  * enrich_contact for one queue message: claim the call in the store, read the transcription
- * from R2, ask the model, validate, write the result in one store call. Safe to run twice or
- * concurrently for the same call (the claim lets one through).
+ * from R2, ask the model, validate, write the result in one store call. A stub's details are
+ * filled; every contact's call is checked for a spoken request not to be contacted (with a stub,
+ * in the same model call). Safe to run twice or concurrently for the same call (the claim lets
+ * one through).
  */
 export async function enrichCall(env: Env, store: StoreClient, job: EnrichContactJob, attempts: number): Promise<Outcome> {
   const claim = await store.claimEnrichment(job.call_id);
   if (claim.kind === "duplicate") return { ack: true, status: "duplicate" };
   if (claim.kind === "finished") return { ack: true, status: claim.status, contactId: claim.contactId };
-  const finish = async (status: EnrichmentStatus, detail: string, usage?: Usage) => {
-    await store.finishEnrichment(job.call_id, status, detail, usage);
-    return { ack: true as const, status };
+  const { contactId, stub } = claim;
+  const finish = async (status: EnrichmentStatus, detail: string, usage?: Usage, optOutQuote: string | null = null) => {
+    await store.finishEnrichment(job.call_id, status, detail, usage, optOutQuote ? { contactId, quote: optOutQuote } : undefined);
+    return { ack: true as const, status, contactId };
   };
   const llm = createLlm(env);
   if (!llm) return finish("skipped", "skipped: AI enrichment is not configured");
@@ -31,8 +34,8 @@ export async function enrichCall(env: Env, store: StoreClient, job: EnrichContac
   try {
     completion = await client.chat.completions.parse({
       model,
-      messages: buildMessages(transcript),
-      response_format: zodResponseFormat(CallerDetails, "caller_details"),
+      messages: buildMessages(transcript, stub ? "details" : "preferences"),
+      response_format: stub ? zodResponseFormat(CallerDetails, "caller_details") : zodResponseFormat(ContactPreferences, "contact_preferences"),
     });
   } catch (err) {
     const failure = classifyLlmError(err);
@@ -52,10 +55,19 @@ export async function enrichCall(env: Env, store: StoreClient, job: EnrichContac
   if (choice?.refusal) return finish("failed", `failed: the model refused (${choice.refusal.slice(0, 200)})`, usage);
   if (!choice?.parsed) return finish("failed", "failed: the model returned no answer", usage);
 
-  const { proposal, rejected } = validateDetails(choice.parsed);
-  const rejectedNote = rejected.length ? `; rejected: ${rejected.join(", ")}` : "";
+  const optOut = spokenOptOut(transcript, choice.parsed);
+  const quote = optOut && "quote" in optOut ? optOut.quote : null;
+  const optOutNote = !optOut
+    ? ""
+    : quote
+      ? "asked not to be contacted: opted out of calls and texts"
+      : `the model said the caller asked not to be contacted, but its quote is not in the transcript (${optOut && "unverified" in optOut ? optOut.unverified.slice(0, 120) : ""}): not recorded`;
+  if (!stub) return finish("checked", `checked: ${optOutNote || "no request not to be contacted"}`, usage, quote);
+
+  const { proposal, rejected } = validateDetails(choice.parsed as CallerDetails);
+  const notes = [rejected.length ? `rejected: ${rejected.join(", ")}` : "", optOutNote].filter(Boolean);
   const fields = Object.keys(proposal);
-  if (fields.length === 0) return finish("rejected", `rejected: no usable values in the model's answer${rejectedNote}`, usage);
-  await store.applyEnrichment(job.call_id, claim.contactId, proposal, `filled: ${fields.join(", ")}${rejectedNote}`, usage);
-  return { ack: true, status: "filled", contactId: claim.contactId };
+  if (fields.length === 0) return finish("rejected", ["rejected: no usable values in the model's answer", ...notes].join("; "), usage, quote);
+  await store.applyEnrichment(job.call_id, contactId, proposal, [`filled: ${fields.join(", ")}`, ...notes].join("; "), usage, quote);
+  return { ack: true, status: "filled", contactId };
 }

@@ -1,5 +1,7 @@
 import { backoffSeconds } from "../ai/llm";
 import { mediaKey } from "../blobs";
+import { twilioAccountFor } from "../auth/webhooks";
+import { createDb } from "../global/db";
 import { twilioMediaHeaders } from "../integrations/twilio";
 import type { StoreClient } from "../store/client";
 import type { FetchMediaJob } from "./queues";
@@ -40,10 +42,11 @@ async function readLimited(res: Response): Promise<Uint8Array> {
  */
 export async function fetchMedia(env: Env, store: StoreClient, job: FetchMediaJob, attempts: number): Promise<FetchOutcome> {
   const items = await store.mediaToFetch(job.message_id);
+  const account = items.length ? await twilioAccountFor(env, createDb(env.DB), job.organization_id) : null;
   for (const item of items) {
     let res: Response;
     try {
-      res = await fetch(item.sourceUrl, { headers: twilioMediaHeaders(env, item.sourceUrl), signal: AbortSignal.timeout(15_000) });
+      res = await fetch(item.sourceUrl, { headers: twilioMediaHeaders(env, account, item.sourceUrl), signal: AbortSignal.timeout(15_000) });
     } catch {
       return { ack: false, delaySeconds: backoffSeconds(attempts) };
     }

@@ -1,11 +1,11 @@
 import { z } from "@hono/zod-openapi";
 import { and, asc, eq } from "drizzle-orm";
 import { adminAccess, sessionOf } from "../auth/guard";
-import { forgetIntegration } from "../auth/webhooks";
+import { forgetIntegration, twilioIntegrationOf } from "../auth/webhooks";
 import { integrations } from "../global/schema";
 import { IdParam, apiRoute, createRouter, jsonBody, jsonContent, noContent } from "../http/openapi";
 import { newId, nowIso } from "../lib/ids";
-import { notFound } from "../lib/problem";
+import { Problem, notFound } from "../lib/problem";
 import { encryptSecret } from "../lib/secrets";
 import { IntegrationInput, IntegrationSchema, type IntegrationT } from "../schemas/integrations";
 import type { IntegrationStatusT } from "../schemas/integrations";
@@ -24,7 +24,9 @@ const createRouteDef = apiRoute({
   method: "post",
   path: "/integrations",
   tags: ["Integrations"],
-  summary: "Connect Retell or Vapi (admin): the answer's webhook_url goes into the platform; the key or secret is stored encrypted and never shown again",
+  summary:
+    "Connect Retell, Vapi or Twilio (admin): the answer's webhook_url (and Twilio's status_url) goes into the platform; the key, secret or auth token is stored encrypted and never shown again. One Twilio account per organization (409 for a second)",
+  errors: [409],
   ...adminAccess,
   request: { body: jsonBody(IntegrationInput) },
   responses: { 201: jsonContent(IntegrationSchema, "Connected") },
@@ -42,13 +44,19 @@ const deleteRoute = apiRoute({
 
 type Row = typeof integrations.$inferSelect;
 
+const NAMES = { retell: "Retell", vapi: "Vapi", twilio: "Twilio" } as const;
+
 function integrationJson(row: Row, origin: string, status?: IntegrationStatusT): IntegrationT {
+  const base = `${origin}/api/integrations/${row.provider}/${row.id}`;
   return {
     id: row.id,
     provider: row.provider,
     name: row.name,
-    webhook_url: `${origin}/api/integrations/${row.provider}/${row.id}`,
+    webhook_url: row.provider === "twilio" ? `${base}/sms` : base,
+    status_url: row.provider === "twilio" ? `${base}/status` : null,
     assistant_id: row.assistantId,
+    account_sid: row.accountSid,
+    keyword_replies: row.keywordReplies,
     created_at: row.createdAt,
     last_event_at: status?.last_event_at ?? null,
     last_event: status?.last_event ?? null,
@@ -72,13 +80,24 @@ export const integrationsRoutes = createRouter()
       id,
       organizationId: p.organizationId,
       provider: body.provider,
-      name: body.name ?? (body.provider === "retell" ? "Retell" : "Vapi"),
-      secretCiphertext: await encryptSecret(c.env, body.provider === "retell" ? body.api_key : body.secret, id),
+      name: body.name ?? NAMES[body.provider],
+      secretCiphertext: await encryptSecret(c.env, body.provider === "retell" ? body.api_key : body.provider === "vapi" ? body.secret : body.auth_token, id),
       assistantId: body.provider === "vapi" ? body.assistant_id : null,
+      accountSid: body.provider === "twilio" ? body.account_sid : null,
+      keywordReplies: body.provider === "twilio" && body.keyword_replies,
       createdByUserId: p.userId,
       createdAt: nowIso(),
     };
-    await c.var.db.insert(integrations).values(row);
+    const oneTwilio = () => new Problem(409, "This organization already has a Twilio account connected: disconnect it first to connect another.");
+    if (body.provider === "twilio" && (await twilioIntegrationOf(c.var.db, p.organizationId))) throw oneTwilio();
+    try {
+      await c.var.db.insert(integrations).values(row);
+    } catch (err) {
+      // Two admins connecting at once: the unique index lets one through.
+      if (body.provider === "twilio" && /UNIQUE constraint failed/.test(`${err} ${(err as Error)?.cause ?? ""}`)) throw oneTwilio();
+      throw err;
+    }
+    forgetIntegration(id, p.organizationId);
     return c.json(integrationJson(row, c.env.BETTER_AUTH_URL || new URL(c.req.url).origin), 201);
   })
   .openapi(deleteRoute, async (c) => {
@@ -88,7 +107,7 @@ export const integrationsRoutes = createRouter()
       .where(and(eq(integrations.id, id), eq(integrations.organizationId, c.var.principal.organizationId)))
       .returning({ id: integrations.id });
     if (deleted.length === 0) throw notFound("Integration");
-    forgetIntegration(id);
+    forgetIntegration(id, c.var.principal.organizationId);
     await c.var.store.removeIntegrationStatus(id);
     return c.body(null, 204);
   });

@@ -102,15 +102,19 @@ const mediaRoute = apiRoute({
 // directly), and only media types a browser shows safely are shown inline.
 const INLINE_MEDIA = /^(image\/(png|jpeg|gif|webp|svg\+xml|heic|heif)|video\/(mp4|3gpp|quicktime)|audio\/(mpeg|mp4|amr|ogg)|application\/pdf)$/;
 
+/** A new inbound message's follow-up work: copy its media, then refresh the sender's memory. */
+export async function afterInbound(env: Env, organizationId: string, recorded: { message_id: string; contact_id: string | null }, mediaCount: number) {
+  if (mediaCount) await enqueue(env, { type: "fetch_media", organization_id: organizationId, message_id: recorded.message_id });
+  if (recorded.contact_id) {
+    await enqueue(env, { type: "update_memory", organization_id: organizationId, contact_id: recorded.contact_id }, { delaySeconds: MEMORY_DELAY_SECONDS });
+  }
+}
+
 export const messagesRoutes = createRouter()
   .openapi(inboundRoute, async (c) => {
     const body = c.req.valid("json");
     const { existing, ...recorded } = await c.var.store.recordInbound(body);
-    const organizationId = c.var.principal.organizationId;
-    if (!existing && body.media_urls.length) await enqueue(c.env, { type: "fetch_media", organization_id: organizationId, message_id: recorded.message_id });
-    if (!existing && recorded.contact_id) {
-      await enqueue(c.env, { type: "update_memory", organization_id: organizationId, contact_id: recorded.contact_id }, { delaySeconds: MEMORY_DELAY_SECONDS });
-    }
+    if (!existing) await afterInbound(c.env, c.var.principal.organizationId, recorded, body.media_urls.length);
     return c.json(recorded, existing ? 200 : 201);
   })
   .openapi(listRoute, async (c) => c.json(await c.var.store.listMessages(c.req.valid("param").id, c.req.valid("query").limit), 200))

@@ -49,9 +49,9 @@ const vapiRoute = apiRoute({
 });
 
 /** Reads the raw body (signatures are over it) and the integration its URL names. */
-async function delivery(c: Context<AppEnv>, provider: Integration["provider"], id: string) {
+async function delivery<P extends Integration["provider"]>(c: Context<AppEnv>, provider: P, id: string) {
   const raw = await c.req.text();
-  const integration = await integrationFor(c.env, c.var.db, provider, id);
+  const integration = (await integrationFor(c.env, c.var.db, provider, id)) as Integration & { provider: P };
   return { raw, integration, store: orgStore(c.env, integration.organizationId) };
 }
 
@@ -85,7 +85,7 @@ async function ringContext(c: Context<AppEnv>, store: StoreClient, integration: 
 }
 
 /** Records a call event; its transcript goes to R2 first (one object per platform call). */
-async function recordCall(c: Context<AppEnv>, store: StoreClient, integration: Integration, event: string, call: PlatformCall) {
+async function recordCall(c: Context<AppEnv>, store: StoreClient, integration: Integration & { provider: "retell" | "vapi" }, event: string, call: PlatformCall) {
   let transcriptKey: string | undefined;
   if (call.transcript) {
     transcriptKey = `${integration.organizationId}/platform-calls/${encodeURIComponent(call.externalId)}/transcript.txt`;

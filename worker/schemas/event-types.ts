@@ -12,6 +12,7 @@ export const EVENT_TYPES = [
   "call.enriched",
   "message.received",
   "message.sent",
+  "message.delivered",
   "message.failed",
   "note.created",
   "todo.created",

@@ -22,8 +22,9 @@ export const MessageSchema = z
         }),
       )
       .openapi({ description: "The media with this API's copies" }),
-    status: z.string().openapi({ description: "received | queued | sending | sent | not_sent | failed" }),
+    status: z.string().openapi({ description: "received | blocked | queued | sending | sent | delivered | undelivered | not_sent | failed" }),
     status_detail: z.string().nullable(),
+    error_code: z.number().int().nullable().openapi({ description: "The carrier's error code with undelivered or failed (Twilio's, e.g. 30003)" }),
     provider: z.string().nullable(),
     provider_message_id: z.string().nullable(),
     sent_by: z.object({ user_id: z.string(), name: z.string() }).nullable(),

@@ -110,3 +110,12 @@ export function applyKeyword(s: StoreContext, contactId: string | null, messageI
   recordConsent(s, contactId, { channel: "sms", action, source: "keyword", messageId, evidence: body.trim().slice(0, 160) });
   return action;
 }
+
+/**
+ * The caller asked, in a call, not to be contacted: opted out of calls and texts, the quote as
+ * evidence. Only ever a restriction: nothing a model reads in a call opts anyone in.
+ */
+export function recordSpokenOptOut(s: StoreContext, contactId: string, callId: string, quote: string): void {
+  if (!s.get(sql`SELECT 1 AS x FROM contacts WHERE id = ${contactId}`)) return;
+  for (const channel of ["voice", "sms"] as const) recordConsent(s, contactId, { channel, action: "opted_out", source: "call_transcript", callId, evidence: quote });
+}

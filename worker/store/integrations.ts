@@ -5,7 +5,8 @@ import type { IntegrationStatusT } from "../schemas/integrations";
 import { callRecorded, lineId, resolveCaller, touchContact } from "./calls";
 import { applyKeyword } from "./consent";
 import { type StoreContext, inIds } from "./context";
-import { messageEvent } from "./messages";
+import type { InboundInputT } from "../schemas/messages";
+import { type DeliveryReceipt, type RecordedMessage, messageEvent, recordDeliveryReceipt, recordInbound } from "./messages";
 import { callAnalyses, calls, contacts } from "./schema";
 
 export function integrationStatuses(s: StoreContext, ids: string[]): IntegrationStatusT[] {
@@ -128,4 +129,20 @@ export function recordPlatformMessages(
   if (chat.turns.length) touchContact(s, contactId, new Date(start + chat.turns.length - 1).toISOString());
   noteIntegrationEvent(s, integrationId, event);
   return { contactId, recorded };
+}
+
+/** An inbound text Twilio delivered to an integration's URL, recorded like POST /api/messages. */
+export function recordTwilioMessage(s: StoreContext, integrationId: string, body: InboundInputT): RecordedMessage {
+  const recorded = recordInbound(s, body, "twilio");
+  noteIntegrationEvent(s, integrationId, recorded.existing ? "message (a retry)" : "message received");
+  return recorded;
+}
+
+/** A delivery receipt, noted on the integration it came through (none for the platform's account). */
+export function recordTwilioReceipt(s: StoreContext, integrationId: string | null, receipt: DeliveryReceipt): string | null {
+  const status = recordDeliveryReceipt(s, receipt);
+  if (integrationId) {
+    noteIntegrationEvent(s, integrationId, `status ${receipt.twilioStatus}`, status === null ? `a status callback for a message not sent from here (${receipt.sid})` : null);
+  }
+  return status;
 }

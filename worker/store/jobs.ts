@@ -3,7 +3,7 @@ import { newId, nowIso } from "../lib/ids";
 import { type Proposal, hasStubName } from "../schemas/enrichment";
 import type { StoreContext } from "./context";
 import { trackContact } from "./events";
-import { recordConsent } from "./consent";
+import { recordConsent, recordSpokenOptOut } from "./consent";
 import { messageEvent } from "./messages";
 import { checkOutbound } from "./outbound";
 import { calls, contacts, messages } from "./schema";
@@ -20,9 +20,16 @@ export interface Usage {
   completion: number;
 }
 
-export type EnrichmentStatus = "filled" | "skipped" | "rejected" | "failed";
+export type EnrichmentStatus = "filled" | "checked" | "skipped" | "rejected" | "failed";
 
-export function finishEnrichment(s: StoreContext, callId: string, status: EnrichmentStatus, detail: string, usage?: Usage) {
+/** The caller asked, in the call, not to be contacted: the quote the model found in the transcript. */
+export interface SpokenOptOut {
+  contactId: string;
+  quote: string;
+}
+
+export function finishEnrichment(s: StoreContext, callId: string, status: EnrichmentStatus, detail: string, usage?: Usage, optOut?: SpokenOptOut) {
+  if (optOut) recordSpokenOptOut(s, optOut.contactId, callId, optOut.quote);
   s.db
     .update(calls)
     .set({
@@ -39,11 +46,12 @@ export function finishEnrichment(s: StoreContext, callId: string, status: Enrich
 export type EnrichmentClaim =
   | { kind: "duplicate" }
   | { kind: "finished"; status: string; contactId?: string }
-  | { kind: "claimed"; contactId: string; transcriptKey: string };
+  | { kind: "claimed"; contactId: string; transcriptKey: string; stub: boolean };
 
 /**
  * Claims the call for enrichment (a duplicate or concurrent delivery gets "duplicate"), and
- * settles at once what needs no model: no contact, no transcription, not a stub.
+ * settles at once what needs no model: no contact, no transcription. A stub's details are
+ * filled; every contact's call is checked for a spoken opt-out.
  */
 export function claimEnrichment(s: StoreContext, callId: string): EnrichmentClaim {
   const now = Date.now();
@@ -68,8 +76,7 @@ export function claimEnrichment(s: StoreContext, callId: string): EnrichmentClai
   if (!call.transcriptKey) return skip("no transcription");
   const contact = s.db.select({ firstName: contacts.firstName, lastName: contacts.lastName }).from(contacts).where(eq(contacts.id, call.contactId)).get();
   if (!contact) return skip("the contact no longer exists");
-  if (!hasStubName(contact.firstName, contact.lastName)) return skip("not a stub", call.contactId);
-  return { kind: "claimed", contactId: call.contactId, transcriptKey: call.transcriptKey };
+  return { kind: "claimed", contactId: call.contactId, transcriptKey: call.transcriptKey, stub: hasStubName(contact.firstName, contact.lastName) };
 }
 
 /** A transient failure: the queue tries again later. */
@@ -83,7 +90,7 @@ const TEXT_FIELDS = ["company", "job_title", "preferred_language", "timezone", "
  * Writes the model's validated proposal: only into empty fields, decided at write time. Emits
  * call.enriched with the fields it filled (and contact.updated, by the enrichment of this call).
  */
-export function applyEnrichment(s: StoreContext, callId: string, contactId: string, p: Proposal, detail: string, usage: Usage) {
+export function applyEnrichment(s: StoreContext, callId: string, contactId: string, p: Proposal, detail: string, usage: Usage, optOutQuote: string | null = null) {
   const now = nowIso();
   const filled: string[] = [];
   trackContact(
@@ -113,7 +120,7 @@ export function applyEnrichment(s: StoreContext, callId: string, contactId: stri
     },
     { kind: "enrichment", call_id: callId },
   );
-  finishEnrichment(s, callId, "filled", detail, usage);
+  finishEnrichment(s, callId, "filled", detail, usage, optOutQuote ? { contactId, quote: optOutQuote } : undefined);
   s.emit("call.enriched", { call_id: callId, contact_id: contactId, fields_filled: filled, model: usage.model }, contactId);
 }
 
@@ -176,13 +183,21 @@ export function finishSend(
   messageId: string,
   status: string,
   detail: string | null,
-  { carrierOptOut, ...extra }: { provider?: string; providerMessageId?: string; sentAt?: string; carrierOptOut?: string } = {},
+  { carrierOptOut, ...extra }: { provider?: string; providerMessageId?: string; sentAt?: string; errorCode?: number; carrierOptOut?: string } = {},
 ) {
-  s.db
+  const now = nowIso();
+  const finished = s.db
     .update(messages)
-    .set({ status, statusDetail: detail, updatedAt: nowIso(), ...extra })
-    .where(eq(messages.id, messageId))
-    .run();
+    .set({ status, statusDetail: detail, updatedAt: now, ...extra })
+    .where(and(eq(messages.id, messageId), eq(messages.status, "sending")))
+    .returning({ id: messages.id })
+    .all();
+  if (finished.length === 0) {
+    // A delivery receipt came first and already moved the message on: keep its status.
+    s.run(sql`UPDATE messages SET provider = coalesce(provider, ${extra.provider ?? null}), provider_message_id = coalesce(provider_message_id, ${extra.providerMessageId ?? null}),
+      sent_at = coalesce(sent_at, ${extra.sentAt ?? null}), updated_at = ${now} WHERE id = ${messageId}`);
+    return;
+  }
   // The carrier says the recipient has opted out (Twilio 21610): so the ledger says too.
   if (carrierOptOut) {
     const row = s.db.select({ contactId: messages.contactId }).from(messages).where(eq(messages.id, messageId)).get();

@@ -5,7 +5,8 @@ import { Problem, notFound } from "../lib/problem";
 import type { OutboundCheckT } from "../schemas/consent";
 import type { InboundInputT, Message, SendInputT, StoredFeedItem } from "../schemas/messages";
 import { lineId, loadCallDetails, resolveCaller, touchContact } from "./calls";
-import { applyKeyword } from "./consent";
+import { TWILIO_UNSUBSCRIBED, messageStatusOf, twilioErrorWords } from "../integrations/twilio";
+import { applyKeyword, recordConsent } from "./consent";
 import { assertContact } from "./contacts";
 import { checkOutbound } from "./outbound";
 import { type StoreContext, inIds } from "./context";
@@ -47,6 +48,7 @@ export function loadMessages(s: StoreContext, filter: { ids: string[] } | { cont
     })),
     status: m.status,
     status_detail: m.statusDetail,
+    error_code: m.errorCode,
     provider: m.provider,
     provider_message_id: m.providerMessageId,
     sent_by: m.sentByUserId && senderName ? { user_id: m.sentByUserId, name: senderName } : null,
@@ -64,7 +66,7 @@ export interface RecordedMessage {
 }
 
 /** An inbound SMS/MMS: the sender is resolved like a caller. */
-export function recordInbound(s: StoreContext, body: InboundInputT): RecordedMessage {
+export function recordInbound(s: StoreContext, body: InboundInputT, provider: string | null = null): RecordedMessage {
   if (body.provider_message_id) {
     const existing = s.db.select({ id: messages.id, contactId: messages.contactId }).from(messages).where(eq(messages.providerMessageId, body.provider_message_id)).get();
     if (existing) return { message_id: existing.id, contact_id: existing.contactId, contact_created: false, existing: true };
@@ -86,6 +88,7 @@ export function recordInbound(s: StoreContext, body: InboundInputT): RecordedMes
       mediaUrls: body.media_urls,
       // From a blocked number: kept as evidence, on no contact.
       status: sender.contactId === null && sender.reason === "blocked" ? "blocked" : "received",
+      provider,
       providerMessageId: body.provider_message_id ?? null,
       createdAt: at,
       updatedAt: at,
@@ -98,10 +101,10 @@ export function recordInbound(s: StoreContext, body: InboundInputT): RecordedMes
   return { message_id: id, contact_id: sender.contactId, contact_created: sender.created, existing: false };
 }
 
-/** message.received / message.sent / message.failed: the message's ids, numbers, text and status (media by id through the API). */
-export function messageEvent(s: StoreContext, type: "message.received" | "message.queued" | "message.sent" | "message.failed", messageId: string) {
+/** message.received / message.sent / message.delivered / message.failed: the message's ids, numbers, text and status (media by id through the API). */
+export function messageEvent(s: StoreContext, type: "message.received" | "message.queued" | "message.sent" | "message.delivered" | "message.failed", messageId: string) {
   if (!s.wants(type)) return;
-  const row = s.get<{ contact_id: string | null }>(sql`SELECT id AS message_id, contact_id, direction, from_phone, to_phone, body, status, status_detail,
+  const row = s.get<{ contact_id: string | null }>(sql`SELECT id AS message_id, contact_id, direction, from_phone, to_phone, body, status, status_detail, error_code,
       json_array_length(media_urls) AS media_count, provider, provider_message_id, created_at, sent_at FROM messages WHERE id = ${messageId}`);
   if (row) s.emit(type, { ...row }, row.contact_id);
 }
@@ -268,4 +271,45 @@ export function mediaItem(s: StoreContext, messageId: string, position: number) 
   const item = s.db.select().from(messageMedia).where(and(eq(messageMedia.messageId, messageId), eq(messageMedia.position, position))).get();
   if (!item) throw notFound("Media");
   return { r2_key: item.r2Key, content_type: item.contentType, source_url: item.sourceUrl };
+}
+
+export interface DeliveryReceipt {
+  /** Our message id, from the status callback URL the send asked for. */
+  messageId?: string;
+  /** Twilio's MessageSid. */
+  sid: string;
+  /** Twilio's MessageStatus. */
+  twilioStatus: string;
+  errorCode: number | null;
+}
+
+const FINAL_STATUSES = new Set(["delivered", "undelivered", "failed", "not_sent"]);
+
+/**
+ * A delivery receipt (Twilio's status callback) for one of our sent messages: `sent`, then a
+ * final `delivered`, `undelivered` or `failed` with the carrier's error code. Receipts arrive in
+ * any order and more than once: a final status is never changed. Twilio's 21610 records the
+ * opt-out. Returns the message's status, or null for a message this store did not send.
+ */
+export function recordDeliveryReceipt(s: StoreContext, r: DeliveryReceipt): string | null {
+  const row = s.get<{ id: string; contact_id: string | null; status: string; provider_message_id: string | null }>(
+    r.messageId
+      ? sql`SELECT id, contact_id, status, provider_message_id FROM messages WHERE id = ${r.messageId} AND direction = 'outbound'
+          AND (provider_message_id IS NULL OR provider_message_id = ${r.sid})`
+      : sql`SELECT id, contact_id, status, provider_message_id FROM messages WHERE provider_message_id = ${r.sid} AND direction = 'outbound'`,
+  );
+  if (!row) return null;
+  const next = messageStatusOf(r.twilioStatus);
+  const now = nowIso();
+  // The receipt may come before the send's own answer was recorded: it names the Twilio message.
+  if (row.provider_message_id === null) s.run(sql`UPDATE messages SET provider = 'twilio', provider_message_id = ${r.sid}, updated_at = ${now} WHERE id = ${row.id}`);
+  if (!next || FINAL_STATUSES.has(row.status) || (next === "sent" && row.status === "sent")) return row.status;
+  const detail = next === "sent" ? "twilio: sent to the carrier" : next === "delivered" ? `delivered${r.twilioStatus === "read" ? " and read" : ""}` : `${next}: ${twilioErrorWords(r.errorCode)}`;
+  s.run(sql`UPDATE messages SET status = ${next}, status_detail = ${detail}, error_code = ${r.errorCode}, sent_at = coalesce(sent_at, ${now}), updated_at = ${now}
+    WHERE id = ${row.id}`);
+  if (r.errorCode === TWILIO_UNSUBSCRIBED && row.contact_id) {
+    recordConsent(s, row.contact_id, { channel: "sms", action: "opted_out", source: "carrier", messageId: row.id, evidence: `Twilio error ${r.errorCode}: unsubscribed recipient` });
+  }
+  messageEvent(s, next === "sent" ? "message.sent" : next === "delivered" ? "message.delivered" : "message.failed", row.id);
+  return next;
 }

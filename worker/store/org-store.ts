@@ -30,6 +30,7 @@ import * as integrations from "./integrations";
 import * as jobs from "./jobs";
 import * as members from "./members";
 import * as messages from "./messages";
+import type { DeliveryReceipt } from "./messages";
 import * as notes from "./notes";
 import * as outbound from "./outbound";
 import * as portability from "./portability";
@@ -395,6 +396,8 @@ export class OrgStore extends DurableObject<Env> {
   recordPlatformMessages(id: string, event: string, chat: Parameters<typeof integrations.recordPlatformMessages>[3]) {
     return this.answer((s) => integrations.recordPlatformMessages(s, id, event, chat));
   }
+  recordTwilioMessage(id: string, body: InboundInputT) { return this.answer((s) => integrations.recordTwilioMessage(s, id, body)); }
+  recordTwilioReceipt(id: string | null, receipt: DeliveryReceipt) { return this.answer((s) => integrations.recordTwilioReceipt(s, id, receipt)); }
 
   // Webhooks (endpoints, the outbox's deliveries)
   listWebhookEndpoints() { return this.answer((s) => webhooks.listEndpoints(s)); }
@@ -460,12 +463,16 @@ export class OrgStore extends DurableObject<Env> {
 
   // Background jobs
   claimEnrichment(callId: string) { return this.answer((s) => jobs.claimEnrichment(s, callId)); }
-  finishEnrichment(callId: string, status: jobs.EnrichmentStatus, detail: string, usage?: jobs.Usage) { return this.answer((s) => jobs.finishEnrichment(s, callId, status, detail, usage)); }
+  finishEnrichment(callId: string, status: jobs.EnrichmentStatus, detail: string, usage?: jobs.Usage, optOut?: jobs.SpokenOptOut) {
+    return this.answer((s) => jobs.finishEnrichment(s, callId, status, detail, usage, optOut));
+  }
   retryEnrichment(callId: string, reason: string) { return this.answer((s) => jobs.retryEnrichment(s, callId, reason)); }
-  applyEnrichment(callId: string, contactId: string, proposal: Proposal, detail: string, usage: jobs.Usage) { return this.answer((s) => jobs.applyEnrichment(s, callId, contactId, proposal, detail, usage)); }
+  applyEnrichment(callId: string, contactId: string, proposal: Proposal, detail: string, usage: jobs.Usage, optOutQuote: string | null) {
+    return this.answer((s) => jobs.applyEnrichment(s, callId, contactId, proposal, detail, usage, optOutQuote));
+  }
   enrichmentDeadLetter(callId: string) { return this.answer((s) => jobs.enrichmentDeadLetter(s, callId)); }
   claimSend(messageId: string, providerConfigured: boolean) { return this.answer((s) => jobs.claimSend(s, messageId, providerConfigured)); }
-  finishSend(messageId: string, status: string, detail: string | null, extra?: { provider?: string; providerMessageId?: string; sentAt?: string; carrierOptOut?: string }) {
+  finishSend(messageId: string, status: string, detail: string | null, extra?: Parameters<typeof jobs.finishSend>[4]) {
     return this.answer((s) => jobs.finishSend(s, messageId, status, detail, extra));
   }
   retrySend(messageId: string, reason: string) { return this.answer((s) => jobs.retrySend(s, messageId, reason)); }

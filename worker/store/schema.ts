@@ -194,7 +194,7 @@ export const phoneLines = sqliteTable("phone_lines", {
   createdAt: createdAt(),
 });
 
-export const ENRICHMENT_STATUSES = ["pending", "running", "filled", "skipped", "rejected", "failed"] as const;
+export const ENRICHMENT_STATUSES = ["pending", "running", "filled", "checked", "skipped", "rejected", "failed"] as const;
 
 export const calls = sqliteTable(
   "calls",
@@ -297,6 +297,8 @@ export const messages = sqliteTable(
     mediaUrls: text("media_urls", { mode: "json" }).$type<string[]>().notNull().default([]),
     status: text("status").notNull(),
     statusDetail: text("status_detail"),
+    // The carrier's error code with undelivered / failed (Twilio's ErrorCode, e.g. 30003).
+    errorCode: integer("error_code"),
     provider: text("provider"),
     providerMessageId: text("provider_message_id").unique(),
     sentByUserId: text("sent_by_user_id"),
