@@ -332,7 +332,7 @@ export async function stubsAndUnknownIdsAtPhoneWidth(t) {
   const deadline = Date.now() + 30_000;
   for (;;) {
     await feed(page).getByRole("heading", { name: "Inbound call" }).waitFor();
-    if (await feed(page).getByText("skipped: not a stub", { exact: true }).count()) break;
+    if (await feed(page).getByText("checked: no request not to be contacted", { exact: true }).count()) break;
     assert.ok(Date.now() < deadline, "the enrichment outcome never showed on the call");
     await page.waitForTimeout(1_000);
     await page.reload();

@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { api, createTagInSettings, elementScreenshot, expectAlert, focused, navigateTo, newOrganization, screenshot, visibleText } from "./lib/flows.mjs";
+import { randomBytes } from "node:crypto";
+import { api, createTagInSettings, elementScreenshot, expectAlert, focused, navigateTo, newOrganization, screenshot, until, visibleText } from "./lib/flows.mjs";
 
 export async function tagsAreCreatedRenamedRecoloredAndDeleted(t) {
   const { page } = await newOrganization(t, { width: 375 });
@@ -222,6 +223,76 @@ export async function voiceAgentsAreConnectedShowTheirLastEventAndDisconnect(t) 
   await section.getByText("No voice agent connected yet").waitFor();
   const after = await fetch(url, { method: "POST", headers: { "content-type": "application/json", "x-retell-signature": await sign(raw, retellKey) }, body: raw });
   assert.equal(after.status, 404);
+}
+
+export async function twilioIsConnectedReceivesSignedTextsAndShowsDeliveryReceipts(t) {
+  // Twilio's own package signs the requests: our check must agree with it.
+  const { getExpectedTwilioSignature, validateRequest } = await import("twilio/lib/webhooks/webhooks.js");
+  const { page } = await newOrganization(t);
+  await api(page, "POST", "/api/phone-lines", { name: "Front desk", phone_number: "+12125550100" });
+  await api(page, "PUT", "/api/settings", { quiet_hours: { start: "00:00", end: "00:00" } });
+  await navigateTo(page, "Settings");
+  const section = page.locator("section#twilio");
+  await section.getByText("No Twilio account connected").waitFor();
+
+  const form = page.getByRole("form", { name: "Connect Twilio" });
+  const authToken = `e2e_${randomBytes(16).toString("hex")}`;
+  await form.getByLabel("Account SID").fill("SK0123");
+  await form.getByLabel("Auth Token").fill(authToken);
+  await form.getByRole("button", { name: "Connect Twilio" }).click();
+  await form.getByText(/is a Twilio Account SID/i).waitFor();
+  const sid = `AC${randomBytes(16).toString("hex")}`;
+  await form.getByLabel("Account SID").fill(sid);
+  await form.getByLabel(/Answer STOP, START and HELP/).check();
+  await form.getByRole("button", { name: "Connect Twilio" }).click();
+  const account = page.getByRole("list", { name: "Twilio account" });
+  await account.getByText(sid).waitFor();
+  await form.waitFor({ state: "detached" }); // one account per organization
+  const smsUrl = await account.getByRole("textbox", { name: "Incoming messages URL" }).inputValue();
+  const statusUrl = await account.getByRole("textbox", { name: "Status callback URL" }).inputValue();
+  assert.match(smsUrl, /\/api\/integrations\/twilio\/[0-9a-f-]{36}\/sms$/);
+
+  const post = (url, params, token = authToken) => {
+    const signature = getExpectedTwilioSignature(token, url, params);
+    assert.equal(validateRequest(token, signature, url, params), true);
+    return fetch(url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": signature }, body: new URLSearchParams(params) });
+  };
+  const text = { AccountSid: sid, From: "+14155550177", To: "+12125550100", NumMedia: "0", ApiVersion: "2010-04-01" };
+  assert.equal((await post(smsUrl, { ...text, MessageSid: `SM${randomBytes(16).toString("hex")}`, Body: "Hi" }, "not-the-token")).status, 403);
+  const help = await post(smsUrl, { ...text, MessageSid: `SM${randomBytes(16).toString("hex")}`, Body: "HELP" });
+  assert.equal(help.status, 200);
+  assert.match(await help.text(), /<Response><Message>Northwind Dental: reply STOP to unsubscribe\. Msg &#38; data rates may apply\.<\/Message><\/Response>/);
+  await page.reload();
+  await account.getByText(/Last event .*: message received/).waitFor();
+  await screenshot(t, page, "settings-twilio-1280");
+  await elementScreenshot(section, "settings-twilio-section-1280");
+  await page.setViewportSize({ width: 375, height: 800 });
+  await section.scrollIntoViewIfNeeded();
+  await t.screenshot(page, "settings-twilio-375");
+  await elementScreenshot(section, "settings-twilio-section-375");
+
+  // A text sent from here goes through this account; its delivery receipt shows on it.
+  const contact = await api(page, "POST", "/api/contacts", { first_name: "Rosa", last_name: "Diaz", phones: [{ phone_number: "+14155550178" }] });
+  const queued = await api(page, "POST", `/api/contacts/${contact.id}/messages`, { body: "Your crown is ready." });
+  const sent = await until("the text to be sent", async () => {
+    const [message] = await api(page, "GET", `/api/contacts/${contact.id}/messages`);
+    return message.status === "sent" && message;
+  });
+  const requests = await (await fetch(`${t.fakes.twilio}/__requests/${sid}`)).json();
+  assert.equal(requests.filter((r) => r.Body === "Your crown is ready.").length, 1, "sent once, through the organization's own account");
+  const receipt = await post(`${statusUrl}?message_id=${queued.id}`, { AccountSid: sid, MessageSid: sent.provider_message_id, MessageStatus: "undelivered", ErrorCode: "30003" });
+  assert.equal(receipt.status, 204);
+  await page.goto(`/contacts/${contact.id}`);
+  await page.getByRole("heading", { level: 1, name: "Rosa Diaz" }).waitFor();
+  await page.getByText("Not delivered: Twilio 30003: the handset is unreachable (off or out of coverage)").waitFor();
+  await t.screenshot(page, "messages-undelivered-375");
+
+  // Disconnecting asks first; then Twilio's requests are refused.
+  await navigateTo(page, "Settings");
+  await account.getByRole("button", { name: `Disconnect Twilio account ${sid}` }).click();
+  await page.getByRole("dialog", { name: "Disconnect Twilio?" }).getByRole("button", { name: "Disconnect" }).click();
+  await section.getByText("No Twilio account connected").waitFor();
+  assert.equal((await post(smsUrl, { ...text, MessageSid: `SM${randomBytes(16).toString("hex")}`, Body: "Hello?" })).status, 404);
 }
 
 export async function webhookEndpointsReceiveSignedEventsAndShowTheirDeliveries(t) {

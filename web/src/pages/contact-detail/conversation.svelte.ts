@@ -116,6 +116,7 @@ export class ConversationState extends CursorReader<FeedPage> {
       media: [],
       status: "queued",
       status_detail: null,
+      error_code: null,
       provider: null,
       provider_message_id: null,
       sent_by: sender,

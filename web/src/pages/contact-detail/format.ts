@@ -117,7 +117,7 @@ export type MessageTone = "progress" | "done" | "warning" | "error";
 
 /**
  * What happened to an outbound message, in words: "Queued", "Sending…", "Sent",
- * "Not sent: Priya Shah is marked Do not contact: no texts.", "Failed: Twilio 400 21211: …".
+ * "Not sent: Priya Shah is marked Do not contact: no texts.", "Failed: Twilio 21211: …", "Not delivered: Twilio 30003: …".
  * The server's detail usually starts with the status already ("not sent: …").
  */
 export function messageStatus(status: string, detail: string | null): { label: string; tone: MessageTone } {
@@ -133,6 +133,12 @@ export function messageStatus(status: string, detail: string | null): { label: s
       return { label: "Sending…", tone: "progress" };
     case "sent":
       return { label: "Sent", tone: "done" };
+    case "delivered":
+      // Twilio's "read" (WhatsApp and RCS) is a delivery the recipient opened.
+      return { label: detail === "delivered and read" ? "Delivered · Read" : "Delivered", tone: "done" };
+    case "undelivered":
+      // "undelivered: Twilio 30003: the handset is unreachable (off or out of coverage)"
+      return { label: said("undelivered", "Not delivered"), tone: "error" };
     case "not_sent":
       return { label: said("not sent", "Not sent"), tone: "warning" };
     case "failed":
