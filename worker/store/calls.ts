@@ -19,24 +19,30 @@ export type Resolution =
  * a time and nothing awaits between the lookup and the insert, so concurrent callers of the
  * same new number can never make two contacts. Withheld, unparseable and blocked caller ids create nothing.
  */
+const p = sql.placeholder;
+const OWNER = sql`SELECT contact_id FROM contact_phones WHERE phone_number = ${p("phone")}`;
+const DEFER_FOREIGN_KEYS = sql`PRAGMA defer_foreign_keys = ON`;
+const STUB_PHONE = sql`INSERT INTO contact_phones (id, contact_id, phone_number, digits, national_digits, label, is_preferred, created_at)
+  VALUES (${p("id")}, ${p("contactId")}, ${p("phone")}, ${p("digits")}, ${p("nationalDigits")}, NULL, 1, ${p("now")})`;
+const STUB = sql`INSERT INTO contacts (id, first_name, last_name, source, status, created_at, updated_at)
+  VALUES (${p("contactId")}, '', '', ${p("source")}, 'active', ${p("now")}, ${p("now")})`;
+
 export function resolveCaller(s: StoreContext, rawPhone: string, source: string): Resolution {
   const parsed = s.parsePhone(rawPhone);
   if (!parsed.ok) return { contactId: null, created: false, reason: parsed.reason, phone: null };
   const phone = parsed.phone;
   // A blocked number resolves to nobody, even one a contact has: nothing is created for it.
   if (s.isBlocked(phone.e164)) return { contactId: null, created: false, reason: "blocked", phone };
-  const owner = s.get<{ contact_id: string }>(sql`SELECT contact_id FROM contact_phones WHERE phone_number = ${phone.e164}`);
+  const [owner] = s.prepared<{ contact_id: string }>(OWNER, { phone: phone.e164 });
   if (owner) return { contactId: owner.contact_id, created: false, phone };
   const contactId = newId();
   const now = nowIso();
   // The phone goes in before its contact (its foreign key checked at commit), so the contact's
   // insert trigger indexes it with its number: one search-index write instead of a write and a
   // rewrite by the phone's trigger.
-  s.run(sql`PRAGMA defer_foreign_keys = ON`);
-  s.run(sql`INSERT INTO contact_phones (id, contact_id, phone_number, digits, national_digits, label, is_preferred, created_at)
-    VALUES (${newId()}, ${contactId}, ${phone.e164}, ${phone.digits}, ${phone.nationalDigits}, NULL, 1, ${now})`);
-  s.run(sql`INSERT INTO contacts (id, first_name, last_name, source, status, created_at, updated_at)
-    VALUES (${contactId}, '', '', ${source}, 'active', ${now}, ${now})`);
+  s.prepared(DEFER_FOREIGN_KEYS, {});
+  s.prepared(STUB_PHONE, { id: newId(), contactId, phone: phone.e164, digits: phone.digits, nationalDigits: phone.nationalDigits, now });
+  s.prepared(STUB, { contactId, source, now });
   stubCreated(s, contactId);
   return { contactId, created: true, phone };
 }

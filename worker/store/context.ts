@@ -1,4 +1,4 @@
-import { type SQL, type SQLWrapper, sql } from "drizzle-orm";
+import { type SQL, type SQLWrapper, fillPlaceholders, sql } from "drizzle-orm";
 import type { DrizzleSqliteDODatabase } from "drizzle-orm/durable-sqlite";
 import { SQLiteSyncDialect } from "drizzle-orm/sqlite-core";
 import { type PhoneParse, parsePhone } from "../lib/phone";
@@ -15,6 +15,9 @@ const dialect = new SQLiteSyncDialect();
  * the subquery's own id column.
  */
 export const CONTACT_ID = sql`"contacts"."id"`;
+
+/** Module-level statements, compiled once (StoreContext.prepared). */
+const COMPILED = new WeakMap<SQL, { sql: string; params: unknown[] }>();
 
 /**
  * `column IN (ids)` for any number of ids, as ONE bound parameter: SQLite in a Durable Object
@@ -57,6 +60,17 @@ export class StoreContext {
     const cursor = this.sql.exec(sql, ...params);
     const rows = cursor.toArray() as T[];
     return { rows, rowsRead: cursor.rowsRead };
+  }
+
+  /**
+   * Rows of a statement written once at module level with `sql.placeholder(name)` for its values:
+   * compiled to SQLite's text on first use only (a hot path's drizzle compile is a visible share
+   * of its time in a Durable Object).
+   */
+  prepared<T>(query: SQL, values: Record<string, unknown>): T[] {
+    let compiled = COMPILED.get(query);
+    if (!compiled) COMPILED.set(query, (compiled = dialect.sqlToQuery(query)));
+    return this.sql.exec(compiled.sql, ...fillPlaceholders(compiled.params, values)).toArray() as T[];
   }
 
   all<T>(query: SQL): T[] {
