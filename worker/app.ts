@@ -20,6 +20,7 @@ import { contactsRoutes } from "./routes/contacts";
 import { emailsRoutes } from "./routes/emails";
 import { integrationsRoutes } from "./routes/integrations";
 import { twilioRoutes } from "./routes/twilio";
+import { privacyRoutes } from "./routes/privacy";
 import { blockedNumbersRoutes } from "./routes/blocked-numbers";
 import { consentRoutes } from "./routes/consent";
 import { liveRoutes } from "./routes/live";
@@ -164,6 +165,7 @@ export function createApp() {
     .route("/", liveRoutes)
     .route("/", consentRoutes)
     .route("/", blockedNumbersRoutes)
+    .route("/", privacyRoutes)
     .route("/", organizationRoutes);
 
   api.openAPIRegistry.registerComponent("securitySchemes", "session", {

@@ -75,14 +75,14 @@ export function twilioMediaHeaders(env: Env, account: TwilioAccount | null, url:
 // ---- Webhook signatures ---------------------------------------------------------------------
 
 /** What Twilio signs: the full URL, then each POST parameter's name and value, names sorted (a repeated name: its distinct values sorted). */
-function signedData(url: string, params: URLSearchParams): Uint8Array {
+function signedData(url: string, params: URLSearchParams): Uint8Array<ArrayBuffer> {
   const values = new Map<string, string[]>();
   for (const [name, value] of params) values.set(name, [...(values.get(name) ?? []), value]);
   let data = url;
   for (const name of [...values.keys()].sort()) {
     for (const value of [...new Set(values.get(name))].sort()) data += name + value;
   }
-  return new TextEncoder().encode(data);
+  return new TextEncoder().encode(data) as Uint8Array<ArrayBuffer>;
 }
 
 const hmacKey = (token: string, algorithm: "SHA-1" | "SHA-256") =>
@@ -124,7 +124,7 @@ export async function verifyTwilioSignature(
   params: URLSearchParams,
 ): Promise<boolean> {
   const algorithm = signatureAlgorithm(headers.settings);
-  let presented: Uint8Array;
+  let presented: Uint8Array<ArrayBuffer>;
   try {
     presented = Uint8Array.from(atob(headers.signature ?? ""), (c) => c.charCodeAt(0));
   } catch {

@@ -30,6 +30,7 @@ import * as integrations from "./integrations";
 import * as jobs from "./jobs";
 import * as members from "./members";
 import * as messages from "./messages";
+import * as privacy from "./privacy";
 import type { DeliveryReceipt } from "./messages";
 import * as notes from "./notes";
 import * as outbound from "./outbound";
@@ -300,6 +301,9 @@ export class OrgStore extends DurableObject<Env> {
       events.contactDeleted(s, id);
     });
   }
+  personalData(id: string) { return this.answer((s) => privacy.personalData(s, id)); }
+  eraseContact(id: string, actor: members.Actor) { return this.answer((s) => privacy.eraseContact(s, id, actor)); }
+  listErasures() { return this.answer((s) => privacy.listErasures(s)); }
   addPhone(contactId: string, body: PhoneInputT) { return this.changing(contactId, (s) => channels.addPhone(s, contactId, body)); }
   updatePhone(contactId: string, id: string, body: PhoneUpdateT) { return this.changing(contactId, (s) => channels.updatePhone(s, contactId, id, body)); }
   deletePhone(contactId: string, id: string) { return this.changing(contactId, (s) => channels.deletePhone(s, contactId, id)); }

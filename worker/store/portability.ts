@@ -32,16 +32,16 @@ const columns = (table: SQLiteTable) => {
 };
 
 /** Rows of a table, only its stored columns, in a stable order (for export). */
-function rows(s: StoreContext, table: SQLiteTable, where: SQL, order = sql`rowid`, limit = -1): Row[] {
+export function rows(s: StoreContext, table: SQLiteTable, where: SQL, order = sql`rowid`, limit = -1): Row[] {
   const names = [...columns(table).keys()];
   return s.all<Row>(
     sql`SELECT ${sql.raw(names.map((n) => `"${n}"`).join(", "))} FROM ${sql.identifier(getTableName(table))} WHERE ${where} ORDER BY ${order} LIMIT ${limit}`,
   );
 }
 
-const idsIn = (ids: string[]) => sql`(SELECT value FROM json_each(${JSON.stringify(ids)}))`;
+export const idsIn = (ids: string[]) => sql`(SELECT value FROM json_each(${JSON.stringify(ids)}))`;
 
-function byParent(list: Row[], key: string): Map<string, Row[]> {
+export function byParent(list: Row[], key: string): Map<string, Row[]> {
   const out = new Map<string, Row[]>();
   for (const r of list) {
     const k = r[key] as string;

@@ -482,3 +482,16 @@ export const blockedNumbers = sqliteTable("blocked_numbers", {
   createdByName: text("created_by_name"),
   createdAt: createdAt(),
 });
+
+/**
+ * That a person's data was erased (POST /api/contacts/{id}/erase): when, by whom and how much —
+ * nothing about the person, not even the contact's id.
+ */
+export const erasures = sqliteTable("erasures", {
+  id: id(),
+  erasedByUserId: text("erased_by_user_id"),
+  erasedByName: text("erased_by_name"),
+  /** How many rows of each kind went ({"calls": 3, "messages": 12, …}) and how many stored files. */
+  counts: text("counts", { mode: "json" }).$type<Record<string, number>>().notNull(),
+  erasedAt: createdAt(),
+});

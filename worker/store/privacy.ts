@@ -1,0 +1,89 @@
+import { sql } from "drizzle-orm";
+import { newId, nowIso } from "../lib/ids";
+import { notFound } from "../lib/problem";
+import type { StoreContext } from "./context";
+import { contactDeleted } from "./events";
+import type { Actor } from "./members";
+import { byParent, idsIn, rows } from "./portability";
+import * as t from "./schema";
+
+// A person's privacy requests: everything held about them in one document, and erasure for good.
+
+type Row = Record<string, unknown>;
+
+/**
+ * Everything the store holds about one contact, rows as stored (column names): the contact, its
+ * numbers, addresses, tags and members by name, consent history, memory, calls with their
+ * analyses, messages with their media, notes and todos. Transcripts are in R2: the Worker adds
+ * each call's text in place of its key.
+ */
+export function personalData(s: StoreContext, contactId: string) {
+  const [contact] = rows(s, t.contacts, sql`id = ${contactId}`);
+  if (!contact) throw notFound("Contact");
+  const of = (table: Parameters<typeof rows>[1], order = sql`rowid`) => rows(s, table, sql`contact_id = ${contactId}`, order);
+  const calls = of(t.calls, sql`started_at`);
+  const messages = of(t.messages, sql`created_at`);
+  const analyses = byParent(rows(s, t.callAnalyses, sql`call_id IN ${idsIn(calls.map((c) => c.id as string))}`, sql`created_at`), "call_id");
+  const media = byParent(rows(s, t.messageMedia, sql`message_id IN ${idsIn(messages.map((m) => m.id as string))}`, sql`position`), "message_id");
+  return {
+    contact,
+    phones: of(t.contactPhones),
+    emails: of(t.contactEmails),
+    addresses: of(t.contactAddresses),
+    tags: s.all<Row>(sql`SELECT t.name, ct.created_at AS tagged_at FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.contact_id = ${contactId} ORDER BY t.name_normalized`),
+    assigned_members: s.all<Row>(sql`SELECT m.name, m.email, cu.created_at AS assigned_at FROM contact_user cu JOIN members m ON m.id = cu.member_id
+      WHERE cu.contact_id = ${contactId} ORDER BY m.name`),
+    consent: of(t.consentEvents, sql`id`),
+    memory: of(t.contactMemory)[0] ?? null,
+    calls: calls.map((call): Row => ({ ...call, analyses: analyses.get(call.id as string) ?? [] })),
+    messages: messages.map((m) => ({
+      ...m,
+      media: (media.get(m.id as string) ?? []).map((item) => ({ ...item, url: `/api/messages/${m.id}/media/${item.position}` })),
+    })),
+    notes: of(t.notes, sql`created_at`),
+    todos: of(t.todos, sql`created_at`),
+  };
+}
+
+export type PersonalData = ReturnType<typeof personalData>;
+
+/**
+ * Erases a contact for good: the contact and everything attached (the foreign keys cascade), the
+ * webhook events that carried its data (their deliveries with them), and — through the Worker,
+ * at once, with the alarm as a safety net — its transcripts and media in R2. What is left is an
+ * anonymous record: when, by whom, how many rows of each kind. contact.deleted tells integrators.
+ */
+export function eraseContact(s: StoreContext, contactId: string, actor: Actor): { erasure_id: string; blob_keys: string[]; counts: Record<string, number> } {
+  if (!s.get(sql`SELECT 1 AS x FROM contacts WHERE id = ${contactId}`)) throw notFound("Contact");
+  const count = (query: ReturnType<typeof sql>) => Number(s.get<{ n: number }>(query)?.n ?? 0);
+  const blobKeys = s
+    .all<{ key: string }>(sql`SELECT transcript_key AS key FROM calls WHERE contact_id = ${contactId} AND transcript_key IS NOT NULL
+      UNION ALL SELECT mm.r2_key FROM message_media mm JOIN messages m ON m.id = mm.message_id WHERE m.contact_id = ${contactId} AND mm.r2_key IS NOT NULL`)
+    .map((r) => r.key);
+  const counts: Record<string, number> = {
+    phones: count(sql`SELECT count(*) AS n FROM contact_phones WHERE contact_id = ${contactId}`),
+    emails: count(sql`SELECT count(*) AS n FROM contact_emails WHERE contact_id = ${contactId}`),
+    addresses: count(sql`SELECT count(*) AS n FROM contact_addresses WHERE contact_id = ${contactId}`),
+    calls: count(sql`SELECT count(*) AS n FROM calls WHERE contact_id = ${contactId}`),
+    messages: count(sql`SELECT count(*) AS n FROM messages WHERE contact_id = ${contactId}`),
+    notes: count(sql`SELECT count(*) AS n FROM notes WHERE contact_id = ${contactId}`),
+    todos: count(sql`SELECT count(*) AS n FROM todos WHERE contact_id = ${contactId}`),
+    consent_entries: count(sql`SELECT count(*) AS n FROM consent_events WHERE contact_id = ${contactId}`),
+    stored_files: blobKeys.length,
+  };
+  // Webhook events about the person (any event names its contact_id), delivered or not.
+  counts.webhook_events = s.run(sql`DELETE FROM webhook_events WHERE json_extract(payload, '$.data.contact_id') = ${contactId}`);
+  s.run(sql`DELETE FROM contacts WHERE id = ${contactId}`);
+  s.deleteBlobs(blobKeys);
+  const id = newId();
+  s.run(sql`INSERT INTO erasures (id, erased_by_user_id, erased_by_name, counts, created_at)
+    VALUES (${id}, ${actor.userId}, ${actor.name}, ${JSON.stringify(counts)}, ${nowIso()})`);
+  contactDeleted(s, contactId);
+  return { erasure_id: id, blob_keys: blobKeys, counts };
+}
+
+export function listErasures(s: StoreContext) {
+  return s.all<{ id: string; erased_at: string; erased_by: string | null; counts: string }>(
+    sql`SELECT id, created_at AS erased_at, erased_by_name AS erased_by, counts FROM erasures ORDER BY created_at DESC LIMIT 500`,
+  ).map((r) => ({ ...r, counts: JSON.parse(r.counts) as Record<string, number> }));
+}
