@@ -315,6 +315,9 @@ export const suggestReplies = (messageId: string) =>
 
 export const getMemory = (id: string) => read<Memory>(() => contact.memory.$get({ param: { id } }));
 
+// ---- Privacy requests (admin): a person's data, and erasure for good ----
+export const contactExportUrl = (id: string) => path("contacts", id, "export");
+export const eraseContact = (id: string) => read<{ erasure_id: string; counts: Record<string, number> }>(() => contact.erase.$post({ param: { id } }));
 export const getConsent = (id: string) => read<Consent>(() => contact.consent.$get({ param: { id } }));
 
 export const recordConsent = (id: string, input: ConsentInput) => read<Consent>(() => contact.consent.$post({ param: { id }, json: input }));
