@@ -1,5 +1,6 @@
 // The contact list: create, search, tag filter, sort, pages, and the URL as the list's state.
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { api, createTagInSettings, focused, navigateTo, newOrganization, screenshot, visibleText } from "./lib/flows.mjs";
 
 const tagButton = (page) => page.getByRole("button", { name: /^Filter by tags/ });
@@ -147,4 +148,22 @@ export async function pagesThroughManyContactsAtPhoneWidth(t) {
   await page.getByLabel("Search contacts").fill("Person 2");
   await page.waitForURL((url) => url.searchParams.get("search") === "Person 2" && !url.searchParams.has("page"));
   await screenshot(t, page, "contacts-search-375");
+}
+
+export async function theListExportsWhatItShowsAsCsv(t) {
+  const { page } = await newOrganization(t, { width: 375 });
+  for (const [first, phone] of [["Ada", "+12125550161"], ["Adam", "+12125550162"], ["Bea", "+12125550163"]]) {
+    await api(page, "POST", "/api/contacts", { first_name: first, last_name: "Export", phones: [{ phone_number: phone }] });
+  }
+  await page.goto("/contacts?search=ada&sort=name_asc");
+  await page.getByText("2 matches").waitFor();
+  await t.screenshot(page, "list-export-375");
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export CSV" }).click()]);
+  assert.match(download.suggestedFilename(), /^contacts-\d{4}-\d{2}-\d{2}\.csv$/);
+  const lines = readFileSync(await download.path(), "utf8").trim().split("\r\n");
+  assert.equal(lines.length, 3, "the header and the two contacts the list shows");
+  assert.match(lines[1], /,Ada,Export,/);
+  assert.match(lines[2], /,Adam,Export,/);
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await t.screenshot(page, "list-export-1280");
 }

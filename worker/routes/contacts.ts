@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { memberAccess, rateLimited } from "../auth/guard";
+import { adminAccess, memberAccess, rateLimited } from "../auth/guard";
+import { csvHeader, csvRows } from "../lib/contacts-csv";
 import { IdParam, PhoneConflictSchema, apiRoute, createRouter, jsonBody, jsonContent, noContent } from "../http/openapi";
 import { ContactCreate, ContactListQuery, ContactSchema, ContactUpdate, paginated } from "../schemas/contacts";
 
@@ -16,6 +17,21 @@ const listRoute = apiRoute({
   request: { query: ContactListQuery },
   responses: { 200: jsonContent(ContactPage, "A page of contacts") },
 });
+
+const exportRoute = apiRoute({
+  operationId: "exportContactsCsv",
+  method: "get",
+  path: "/contacts/export.csv",
+  tags: ["Contacts"],
+  summary:
+    "Every contact the list's search, tags and sort select, as CSV (admin), streamed: one row a contact, several numbers, emails, tags and members joined with '; ', cells a spreadsheet would run as formulas prefixed with '",
+  ...rateLimited(adminAccess, "search"),
+  request: { query: ContactListQuery.pick({ search: true, tag_ids: true, sort: true }) },
+  responses: { 200: { content: { "text/csv": { schema: z.string() } }, description: "UTF-8 CSV with a header row" } },
+});
+
+/** Contacts an export reads from the store at a time, between writes to the response. */
+const EXPORT_CHUNK = 500;
 
 const getRoute = apiRoute({
   operationId: "getContact",
@@ -68,6 +84,34 @@ export const contactsRoutes = createRouter()
     const { rows_read, ...page } = await c.var.store.listContacts(c.req.valid("query"));
     c.header("x-rows-read", String(rows_read));
     return c.json(page, 200);
+  })
+  // Before /contacts/{id}: "export.csv" is not an id.
+  .openapi(exportRoute, async (c) => {
+    const store = c.var.store;
+    const ids = await store.matchingIds(c.req.valid("query"));
+    const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+    const encoder = new TextEncoder();
+    const write = async () => {
+      const writer = writable.getWriter();
+      try {
+        await writer.write(encoder.encode(csvHeader()));
+        for (let i = 0; i < ids.length; i += EXPORT_CHUNK) {
+          await writer.write(encoder.encode(csvRows(await store.loadContacts(ids.slice(i, i + EXPORT_CHUNK)))));
+        }
+        await writer.close();
+      } catch (err) {
+        console.error("contacts export failed", err);
+        await writer.abort(err);
+      }
+    };
+    c.executionCtx.waitUntil(write());
+    const day = new Date().toISOString().slice(0, 10);
+    return c.body(readable, 200, {
+      "content-type": "text/csv; charset=utf-8",
+      "content-disposition": `attachment; filename="contacts-${day}.csv"`,
+      "cache-control": "no-store",
+      "x-total-count": String(ids.length),
+    });
   })
   .openapi(getRoute, async (c) => c.json(await c.var.store.getContact(c.req.valid("param").id), 200))
   .openapi(createContactRoute, async (c) => c.json(await c.var.store.createContact(c.req.valid("json")), 201))

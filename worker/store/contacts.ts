@@ -138,6 +138,14 @@ export function listContacts(s: StoreContext, q: ListQuery) {
   };
 }
 
+/**
+ * Every contact the list's search, tags and sort select, as ids in the list's order: one
+ * snapshot, so an export read in chunks afterwards neither skips nor repeats anyone.
+ */
+export function matchingIds(s: StoreContext, q: Pick<ListQuery, "search" | "tag_ids" | "sort">): string[] {
+  return runList(s, { search: q.search, sort: q.sort, tagIds: q.tag_ids, page: 0, pageSize: 10_000_000 }).ids;
+}
+
 const FIELD_COLUMNS = {
   first_name: "firstName",
   last_name: "lastName",

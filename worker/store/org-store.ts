@@ -301,6 +301,8 @@ export class OrgStore extends DurableObject<Env> {
       events.contactDeleted(s, id);
     });
   }
+  matchingIds(q: Parameters<typeof contacts.matchingIds>[1]) { return this.answer((s) => contacts.matchingIds(s, q)); }
+  loadContacts(ids: string[]) { return this.answer((s) => contacts.loadContacts(s, ids)); }
   personalData(id: string) { return this.answer((s) => privacy.personalData(s, id)); }
   eraseContact(id: string, actor: members.Actor) { return this.answer((s) => privacy.eraseContact(s, id, actor)); }
   listErasures() { return this.answer((s) => privacy.listErasures(s)); }
