@@ -44,7 +44,7 @@
  * on a copy of the store; by default only for the kinds that miss the p95 or rows target or
  * whose plans differ; workerd's rows read per statement are printed for every kind),
  * --only LIST (comma-separated: a section name `search`, `assignments`, `resolve`, `tenants`,
- * `sizes`; or `search:TEXT` / `assignments:TEXT` for that section's kinds whose name contains
+ * `webhooks`, `sizes`, `export`; or `search:TEXT` / `assignments:TEXT` for that section's kinds whose name contains
  * TEXT; or a bare TEXT for the search and assignments kinds whose name contains TEXT),
  * --duration S (seconds per timed load row, default 3), --concurrency LIST (default 1,10,50),
  * --reuse (keep bench-state/ if it already holds the same data (loader version, sizes, seed)
@@ -117,11 +117,12 @@ import { SIZES, d1Sizes, r2Objects, sizesActivity, storeSizes } from "./bench/si
 import { queryRows, runSqlite } from "./bench/sqlite";
 import { ms, seconds, summarize, table } from "./bench/stats";
 import { d1File, queryEachStore, restore, storeFiles } from "./bench/stores";
+import { exportFloor, exportReport, exportThroughWorker } from "./bench/export";
 import { type TenantsReport, coldLines, coldStarts, tenantsLoad, tenantsTable, tenantsVerdicts } from "./bench/tenants";
 import { type WebhooksReport, WEBHOOKS, webhooksLines, webhooksSection } from "./bench/webhooks";
 import { type RunningWorker, appConfig, buildWorker, killWorkers, sessionCookie, startWorker, timedGet, wrangler } from "./bench/worker";
 
-const SECTIONS = ["search", "assignments", "resolve", "tenants", "webhooks", "sizes"] as const;
+const SECTIONS = ["search", "assignments", "resolve", "tenants", "webhooks", "sizes", "export"] as const;
 type Section = (typeof SECTIONS)[number];
 /** Bump when the loader writes different rows, so --reuse reloads. */
 const LOADER_VERSION = 4;
@@ -155,7 +156,7 @@ function parseOnly(value: string): Map<Section, string[]> {
     const head = colon === -1 ? item : item.slice(0, colon);
     const section = SECTIONS.find((s) => s === head);
     if (section && colon === -1) only.set(section, "all");
-    else if (section === "resolve" || section === "tenants" || section === "webhooks" || section === "sizes") throw new Error(`--only ${section} takes no kind filter`);
+    else if (section === "resolve" || section === "tenants" || section === "webhooks" || section === "sizes" || section === "export") throw new Error(`--only ${section} takes no kind filter`);
     else if (section) addFilter(section, item.slice(colon + 1));
     // Bare text: the kinds of both list sections whose name contains it (the original --only).
     else for (const s of ["search", "assignments"] as const) addFilter(s, item);
@@ -627,7 +628,7 @@ async function main() {
   const started = performance.now();
   const [sqliteVersion] = await queryRows<{ v: string }>(":memory:", "SELECT sqlite_version() AS v");
   const has = (s: Section) => opts.only.has(s);
-  const needsBig = has("search") || has("assignments") || has("resolve") || has("tenants");
+  const needsBig = has("search") || has("assignments") || has("resolve") || has("tenants") || has("export");
   console.log(
     `bench: sections ${[...opts.only.keys()].join(", ")}${needsBig ? `, ${opts.contacts.toLocaleString("en-US")} contacts in the big organization, ${opts.runs} timed runs per list kind (after 5 warm-up)` : ""}, ` +
       `node ${process.version}, sqlite3 CLI ${sqliteVersion?.v}, ${cpus().length} CPUs, ${load()} at start`,
@@ -658,7 +659,9 @@ async function main() {
   const listKinds = [...searchKinds, ...assignKinds];
   const withResolve = has("resolve");
   const withTenants = has("tenants");
-  const needsBare = withResolve || withTenants || listKinds.length > 0;
+  const withExport = has("export");
+  // The export section runs in the same block as the others (which all compare with the bare Worker).
+  const needsBare = withResolve || withTenants || withExport || listKinds.length > 0;
 
   // Bundle first: the Worker is frozen as close as possible to the moment this process imported
   // the store code it reproduces (runList, contactQueries) for the sqlite3 side.
@@ -704,6 +707,8 @@ async function main() {
   const cli = [];
   for (const kind of listKinds) cli.push(await measureCli(bigFile as string, kind, opts.runs));
   if (listKinds.length) console.log(`sqlite3 CLI measured ${listKinds.length} list kinds on the store file: ${seconds(t)} (${startLoad} -> ${load()})`);
+  const exportCli = withExport && bigFile ? await exportFloor(bigFile) : undefined;
+  if (exportCli) console.log(`sqlite3 wrote the export's CSV of ${exportCli.rows} contacts in ${ms(exportCli.ms)} ms`);
 
   // The bare Worker runs from here to the end: its StoreCopy of the big store is placed while no
   // workerd has the store's file open (the app starts after).
@@ -739,6 +744,7 @@ async function main() {
   };
   let tenantsRep: TenantsReport | undefined;
   let sizesSummary: string | undefined;
+  let exportSummary: string | undefined;
   const sectionTimes: string[] = [];
   const logRow = (r: LoadResult) => {
     loads.push(r.load);
@@ -746,7 +752,7 @@ async function main() {
   };
 
   try {
-    if (big && bare && known && (listKinds.length || withResolve || withTenants)) {
+    if (big && bare && known && (listKinds.length || withResolve || withTenants || exportCli)) {
       t = performance.now();
       let worker = await startApp(ctx);
       console.log(`wrangler dev up at ${worker.url}: ${seconds(t)}`);
@@ -771,6 +777,15 @@ async function main() {
           }
           sectionTimes.push(`list kinds through the Worker ${seconds(t)}`);
           console.log(`Worker measured ${listKinds.length} list kinds: ${seconds(t)} (${startLoad} -> ${load()})`);
+        }
+        if (exportCli) {
+          t = performance.now();
+          const exported = await exportThroughWorker(worker.url, cookie);
+          const r = exportReport(exported, exportCli);
+          console.log(`\nExport (load ${load()}):\n${r.text}`);
+          exportSummary = r.summary;
+          loads.push(loadNow());
+          sectionTimes.push(`export ${seconds(t)}`);
         }
         if (withResolve) {
           t = performance.now();
@@ -1061,6 +1076,7 @@ async function main() {
   }
   if (webhooksRep) lines.push(`Webhooks: ${webhooksLines(webhooksRep).slice(1).join("; ")}.`);
   if (sizesSummary) lines.push(`Sizes per record on disk: ${sizesSummary}.`);
+  if (exportSummary) lines.push(`${exportSummary}.`);
   const low = Math.min(...loads);
   console.log(
     `\nSUMMARY: ${lines.join(" ")} 1-minute load average during measurement ${low.toFixed(1)}..${maxLoad.toFixed(1)} on ${cpus().length} CPUs.` +

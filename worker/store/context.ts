@@ -68,9 +68,18 @@ export class StoreContext {
    * of its time in a Durable Object).
    */
   prepared<T>(query: SQL, values: Record<string, unknown>): T[] {
+    return this.execPrepared(query, values).toArray() as T[];
+  }
+
+  /** The same, each row as an array of its columns' values (cheaper to hand over in bulk). */
+  preparedRaw<T extends unknown[]>(query: SQL, values: Record<string, unknown>): T[] {
+    return Array.from(this.execPrepared(query, values).raw()) as T[];
+  }
+
+  private execPrepared(query: SQL, values: Record<string, unknown>) {
     let compiled = COMPILED.get(query);
     if (!compiled) COMPILED.set(query, (compiled = dialect.sqlToQuery(query)));
-    return this.sql.exec(compiled.sql, ...fillPlaceholders(compiled.params, values)).toArray() as T[];
+    return this.sql.exec(compiled.sql, ...fillPlaceholders(compiled.params, values));
   }
 
   all<T>(query: SQL): T[] {

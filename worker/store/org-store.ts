@@ -302,7 +302,7 @@ export class OrgStore extends DurableObject<Env> {
     });
   }
   matchingIds(q: Parameters<typeof contacts.matchingIds>[1]) { return this.answer((s) => contacts.matchingIds(s, q)); }
-  loadContacts(ids: string[]) { return this.answer((s) => contacts.loadContacts(s, ids)); }
+  exportRows(ids: string[]) { return this.answer((s) => contacts.exportRows(s, ids)); }
   personalData(id: string) { return this.answer((s) => privacy.personalData(s, id)); }
   eraseContact(id: string, actor: members.Actor) { return this.answer((s) => privacy.eraseContact(s, id, actor)); }
   listErasures() { return this.answer((s) => privacy.listErasures(s)); }
