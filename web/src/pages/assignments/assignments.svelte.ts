@@ -30,9 +30,11 @@ export class AssignmentsState {
   readonly selected = new SvelteSet<string>();
   bulkBusy = $state(false);
 
-  async load(q: AssignmentQuery) {
-    this.selected.clear();
+  async load(q: AssignmentQuery, { keepSelection = false } = {}) {
+    if (!keepSelection) this.selected.clear();
     await this.list.run(q);
+    // A re-read for someone else's change keeps what the person had selected and is still shown.
+    if (keepSelection) for (const id of [...this.selected]) if (!this.contacts.some((c) => c.id === id)) this.selected.delete(id);
     const page = this.list.data;
     if (!page || this.list.status !== "ready") return;
     if (!q.search.trim() && q.tagIds.length === 0 && q.memberFilter === "all") this.orgTotal = page.total_count;
