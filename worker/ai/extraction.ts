@@ -72,13 +72,17 @@ export function buildMessages(transcript: string, ask: keyof typeof SYSTEM = "de
 const comparable = (text: string) => text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, " ").trim();
 
 /**
- * The spoken opt-out the model reported, if its quote is really in the transcript (case,
- * punctuation and spacing aside): a quote that is not there is not evidence, and is not recorded.
+ * The spoken opt-out the model reported: its quote when it is really in the transcript (case,
+ * punctuation and spacing aside) — a quote that is not there is not evidence and is not recorded
+ * — and what to say of it on the call (null when the caller did not ask).
  */
-export function spokenOptOut(transcript: string, answer: ContactPreferences): { quote: string } | { unverified: string } | null {
-  if (!answer.asked_not_to_be_contacted) return null;
+export function spokenOptOut(transcript: string, answer: ContactPreferences): { quote: string | null; note: string | null } {
+  if (!answer.asked_not_to_be_contacted) return { quote: null, note: null };
   const quote = answer.opt_out_quote?.trim().slice(0, 500) ?? "";
   const words = comparable(quote);
-  if (!words) return { unverified: "no quote" };
-  return ` ${comparable(transcript)} `.includes(` ${words} `) ? { quote } : { unverified: quote };
+  if (words && ` ${comparable(transcript)} `.includes(` ${words} `)) return { quote, note: "asked not to be contacted: opted out of calls and texts" };
+  return {
+    quote: null,
+    note: `the model said the caller asked not to be contacted, but its quote is not in the transcript (${words ? quote.slice(0, 120) : "no quote"}): not recorded`,
+  };
 }

@@ -1,3 +1,4 @@
+import { appOrigin } from "../http/env";
 import { betterAuth } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
 import { createAuthMiddleware } from "better-auth/api";
@@ -146,7 +147,7 @@ const cache = new WeakMap<D1Database, Map<string, Auth>>();
 
 /** One better-auth instance per database binding and public origin (building one is not free). */
 export function getAuth(env: Env, requestUrl: string): Auth {
-  const baseURL = env.BETTER_AUTH_URL || new URL(requestUrl).origin;
+  const baseURL = appOrigin(env, requestUrl);
   let byOrigin = cache.get(env.DB);
   if (!byOrigin) cache.set(env.DB, (byOrigin = new Map()));
   let auth = byOrigin.get(baseURL);

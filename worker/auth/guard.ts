@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { apiKeys, member, organization } from "../global/schema";
-import type { AppEnv, Principal, Role } from "../http/env";
+import { type AppEnv, type Principal, type Role, appOrigin } from "../http/env";
 import { type RateLimitName, rateLimit } from "../http/rate-limit";
 import { nowIso } from "../lib/ids";
 import { Problem } from "../lib/problem";
@@ -156,7 +156,7 @@ export function actorOf(p: Principal) {
 }
 
 /** Whether `origin` is this app's own (the request's origin, or the configured public one). */
-export const isAppOrigin = (c: Context<AppEnv>, origin: string | undefined) => !!origin && [new URL(c.req.url).origin, c.env.BETTER_AUTH_URL].filter(Boolean).includes(origin);
+export const isAppOrigin = (c: Context<AppEnv>, origin: string | undefined) => !!origin && [new URL(c.req.url).origin, appOrigin(c.env)].includes(origin);
 
 const WRITE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 const OWN_BODY_TYPE = /^\/api\/(restore$|integrations\/twilio\/)/;

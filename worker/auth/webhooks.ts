@@ -32,7 +32,7 @@ export async function integrationFor(env: Env, db: Db, provider: IntegrationProv
   return integration;
 }
 
-export async function twilioIntegrationOf(db: Db, organizationId: string) {
+async function twilioIntegrationOf(db: Db, organizationId: string) {
   const [row] = await db
     .select()
     .from(integrations)
@@ -41,7 +41,9 @@ export async function twilioIntegrationOf(db: Db, organizationId: string) {
   return row;
 }
 
-const accounts = new BoundedCache<{ account: TwilioAccount | null; until: number }>(1000);
+/** An organization's own Twilio account (its integration), or null for none. */
+type OwnAccount = { sid: string; token: string; integrationId: string } | null;
+const accounts = new BoundedCache<{ own: OwnAccount; until: number }>(1000);
 
 /**
  * The Twilio account an organization texts through: its Twilio integration's (remembered for a
@@ -49,11 +51,11 @@ const accounts = new BoundedCache<{ account: TwilioAccount | null; until: number
  */
 export async function twilioAccountFor(env: Env, db: Db, organizationId: string): Promise<TwilioAccount | null> {
   const hit = accounts.get(organizationId);
-  let own = hit && hit.until > Date.now() ? hit.account : undefined;
+  let own = hit && hit.until > Date.now() ? hit.own : undefined;
   if (own === undefined) {
     const row = await twilioIntegrationOf(db, organizationId);
-    own = row ? { sid: row.accountSid ?? "", token: await decryptSecret(env, row.secretCiphertext, row.id), integrationId: row.id, statusUrl: null } : null;
-    accounts.set(organizationId, { account: own, until: Date.now() + CACHE_MS });
+    own = row ? { sid: row.accountSid ?? "", token: await decryptSecret(env, row.secretCiphertext, row.id), integrationId: row.id } : null;
+    accounts.set(organizationId, { own, until: Date.now() + CACHE_MS });
   }
-  return own ? { ...own, statusUrl: integrationStatusUrl(env, own.integrationId!) } : platformTwilioAccount(env, organizationId);
+  return own ? { ...own, statusUrl: integrationStatusUrl(env, own.integrationId) } : platformTwilioAccount(env, organizationId);
 }

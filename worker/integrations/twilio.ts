@@ -1,6 +1,8 @@
 // Twilio, as Twilio documents it: the Messages API (form-encoded, HTTP Basic with the account
 // SID), its webhooks' X-Twilio-Signature, and the status callbacks of a sent message.
 
+import { appOrigin } from "../http/env";
+
 export interface TwilioMessage {
   sid?: string;
   status?: string;
@@ -22,7 +24,7 @@ export interface TwilioAccount {
 
 export function platformTwilioAccount(env: Env, organizationId: string): TwilioAccount | null {
   if (!env.TWILIO_ACCOUNT_SID || !env.TWILIO_AUTH_TOKEN) return null;
-  const origin = publicOrigin(env);
+  const origin = appOrigin(env);
   return {
     sid: env.TWILIO_ACCOUNT_SID,
     token: env.TWILIO_AUTH_TOKEN,
@@ -32,27 +34,26 @@ export function platformTwilioAccount(env: Env, organizationId: string): TwilioA
 }
 
 export function integrationStatusUrl(env: Env, integrationId: string): string | null {
-  const origin = publicOrigin(env);
+  const origin = appOrigin(env);
   return origin && `${origin}/api/integrations/twilio/${integrationId}/status`;
-}
-
-/** Where Twilio reaches this Worker: its configured public URL (none for a local one without it). */
-function publicOrigin(env: Env): string | null {
-  return env.BETTER_AUTH_URL ? env.BETTER_AUTH_URL.replace(/\/+$/, "") : null;
 }
 
 const apiBase = (env: Env) => (env.TWILIO_BASE_URL || "https://api.twilio.com").replace(/\/$/, "");
 const basic = (account: TwilioAccount) => `Basic ${btoa(`${account.sid}:${account.token}`)}`;
 
-/** Sends one message; Twilio reports its delivery to `statusCallback` (with our message id). */
+/** Sends one message of ours; Twilio reports its delivery to the account's status URL, with our message id. */
 export async function sendTwilioMessage(
   env: Env,
   account: TwilioAccount,
-  message: { to: string; from: string; body: string; mediaUrls: string[]; statusCallback: string | null },
+  message: { id: string; to: string; from: string; body: string; mediaUrls: string[] },
 ): Promise<{ res: Response; body: TwilioMessage }> {
   const form = new URLSearchParams({ To: message.to, From: message.from, Body: message.body });
   for (const url of message.mediaUrls) form.append("MediaUrl", url);
-  if (message.statusCallback) form.set("StatusCallback", message.statusCallback);
+  if (account.statusUrl) {
+    const callback = new URL(account.statusUrl);
+    callback.searchParams.set("message_id", message.id);
+    form.set("StatusCallback", callback.toString());
+  }
   const res = await fetch(`${apiBase(env)}/2010-04-01/Accounts/${encodeURIComponent(account.sid)}/Messages.json`, {
     method: "POST",
     headers: { authorization: basic(account), "content-type": "application/x-www-form-urlencoded" },

@@ -22,7 +22,7 @@ export async function enrichCall(env: Env, store: StoreClient, job: EnrichContac
   if (claim.kind === "finished") return { ack: true, status: claim.status, contactId: claim.contactId };
   const { contactId, stub } = claim;
   const finish = async (status: EnrichmentStatus, detail: string, usage?: Usage, optOutQuote: string | null = null) => {
-    await store.finishEnrichment(job.call_id, status, detail, usage, optOutQuote ? { contactId, quote: optOutQuote } : undefined);
+    await store.finishEnrichment(job.call_id, status, detail, usage, optOutQuote);
     return { ack: true as const, status, contactId };
   };
   const llm = createLlm(env);
@@ -55,17 +55,11 @@ export async function enrichCall(env: Env, store: StoreClient, job: EnrichContac
   if (choice?.refusal) return finish("failed", `failed: the model refused (${choice.refusal.slice(0, 200)})`, usage);
   if (!choice?.parsed) return finish("failed", "failed: the model returned no answer", usage);
 
-  const optOut = spokenOptOut(transcript, choice.parsed);
-  const quote = optOut && "quote" in optOut ? optOut.quote : null;
-  const optOutNote = !optOut
-    ? ""
-    : quote
-      ? "asked not to be contacted: opted out of calls and texts"
-      : `the model said the caller asked not to be contacted, but its quote is not in the transcript (${optOut && "unverified" in optOut ? optOut.unverified.slice(0, 120) : ""}): not recorded`;
-  if (!stub) return finish("checked", `checked: ${optOutNote || "no request not to be contacted"}`, usage, quote);
+  const { quote, note } = spokenOptOut(transcript, choice.parsed);
+  if (!stub) return finish("checked", `checked: ${note ?? "no request not to be contacted"}`, usage, quote);
 
   const { proposal, rejected } = validateDetails(choice.parsed as CallerDetails);
-  const notes = [rejected.length ? `rejected: ${rejected.join(", ")}` : "", optOutNote].filter(Boolean);
+  const notes = [rejected.length ? `rejected: ${rejected.join(", ")}` : "", note ?? ""].filter(Boolean);
   const fields = Object.keys(proposal);
   if (fields.length === 0) return finish("rejected", ["rejected: no usable values in the model's answer", ...notes].join("; "), usage, quote);
   await store.applyEnrichment(job.call_id, contactId, proposal, [`filled: ${fields.join(", ")}`, ...notes].join("; "), usage, quote);

@@ -32,8 +32,7 @@ export async function sendSms(env: Env, store: StoreClient, job: SendSmsJob, att
 
   let sent;
   try {
-    const statusCallback = account.statusUrl && `${account.statusUrl}${account.statusUrl.includes("?") ? "&" : "?"}message_id=${job.message_id}`;
-    sent = await sendTwilioMessage(env, account, { to: claim.to, from: claim.from, body: claim.body, mediaUrls: claim.mediaUrls, statusCallback });
+    sent = await sendTwilioMessage(env, account, { id: job.message_id, to: claim.to, from: claim.from, body: claim.body, mediaUrls: claim.mediaUrls });
   } catch (err) {
     return retry(`could not reach Twilio (${err instanceof Error ? err.name : "error"})`);
   }

@@ -1,7 +1,8 @@
+import { appOrigin } from "../http/env";
 import { z } from "@hono/zod-openapi";
 import { and, asc, eq } from "drizzle-orm";
 import { adminAccess, sessionOf } from "../auth/guard";
-import { forgetIntegration, twilioIntegrationOf } from "../auth/webhooks";
+import { forgetIntegration } from "../auth/webhooks";
 import { integrations } from "../global/schema";
 import { IdParam, apiRoute, createRouter, jsonBody, jsonContent, noContent } from "../http/openapi";
 import { newId, nowIso } from "../lib/ids";
@@ -69,7 +70,7 @@ export const integrationsRoutes = createRouter()
   .openapi(listRoute, async (c) => {
     const rows = await c.var.db.select().from(integrations).where(eq(integrations.organizationId, c.var.principal.organizationId)).orderBy(asc(integrations.createdAt));
     const statuses = rows.length ? await c.var.store.integrationStatuses(rows.map((r) => r.id)) : [];
-    const origin = c.env.BETTER_AUTH_URL || new URL(c.req.url).origin;
+    const origin = appOrigin(c.env, c.req.url);
     return c.json(rows.map((r) => integrationJson(r, origin, statuses.find((st) => st.integration_id === r.id))), 200);
   })
   .openapi(createRouteDef, async (c) => {
@@ -88,17 +89,11 @@ export const integrationsRoutes = createRouter()
       createdByUserId: p.userId,
       createdAt: nowIso(),
     };
-    const oneTwilio = () => new Problem(409, "This organization already has a Twilio account connected: disconnect it first to connect another.");
-    if (body.provider === "twilio" && (await twilioIntegrationOf(c.var.db, p.organizationId))) throw oneTwilio();
-    try {
-      await c.var.db.insert(integrations).values(row);
-    } catch (err) {
-      // Two admins connecting at once: the unique index lets one through.
-      if (body.provider === "twilio" && /UNIQUE constraint failed/.test(`${err} ${(err as Error)?.cause ?? ""}`)) throw oneTwilio();
-      throw err;
-    }
+    // The only conflict an insert can meet is the one-Twilio-account-per-organization index.
+    const inserted = await c.var.db.insert(integrations).values(row).onConflictDoNothing().returning({ id: integrations.id });
+    if (inserted.length === 0) throw new Problem(409, "This organization already has a Twilio account connected: disconnect it first to connect another.");
     forgetIntegration(id, p.organizationId);
-    return c.json(integrationJson(row, c.env.BETTER_AUTH_URL || new URL(c.req.url).origin), 201);
+    return c.json(integrationJson(row, appOrigin(c.env, c.req.url)), 201);
   })
   .openapi(deleteRoute, async (c) => {
     const { id } = c.req.valid("param");

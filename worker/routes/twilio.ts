@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import type { Context } from "hono";
 import { integrationFor } from "../auth/webhooks";
 import { organization } from "../global/schema";
-import type { AppEnv } from "../http/env";
+import { type AppEnv, appOrigin } from "../http/env";
 import { IdParam, apiRoute, createRouter } from "../http/openapi";
 import { twiml, verifyTwilioSignature } from "../integrations/twilio";
 import { Problem } from "../lib/problem";
@@ -63,7 +63,7 @@ async function signedForm(c: Context<AppEnv>, token: string): Promise<URLSearchP
   const form = new URLSearchParams(new TextDecoder().decode(await c.req.arrayBuffer()));
   const received = new URL(c.req.url);
   // The URL Twilio requested: as received, or as this app gave it out under its public origin.
-  const urls = [c.req.url, ...(c.env.BETTER_AUTH_URL ? [`${c.env.BETTER_AUTH_URL.replace(/\/+$/, "")}${received.pathname}${received.search}`] : [])];
+  const urls = [c.req.url, `${appOrigin(c.env, c.req.url)}${received.pathname}${received.search}`];
   const ok = await verifyTwilioSignature(token, { signature: c.req.header("x-twilio-signature"), settings: c.req.header("x-twilio-webhooks-signature-settings") }, urls, form);
   if (!ok) throw new Problem(403, "The X-Twilio-Signature does not match this integration's auth token and URL.");
   return form;

@@ -111,11 +111,18 @@ export function applyKeyword(s: StoreContext, contactId: string | null, messageI
   return action;
 }
 
+/** The carrier refused a text because its recipient opted out (Twilio 21610): so the ledger says too. */
+export function recordCarrierOptOut(s: StoreContext, messageId: string, evidence: string): void {
+  const row = s.get<{ contact_id: string | null }>(sql`SELECT contact_id FROM messages WHERE id = ${messageId}`);
+  if (row?.contact_id) recordConsent(s, row.contact_id, { channel: "sms", action: "opted_out", source: "carrier", messageId, evidence });
+}
+
 /**
- * The caller asked, in a call, not to be contacted: opted out of calls and texts, the quote as
- * evidence. Only ever a restriction: nothing a model reads in a call opts anyone in.
+ * The caller asked, in a call, not to be contacted: the call's contact is opted out of calls and
+ * texts, the quote as evidence. Only ever a restriction: nothing a model reads opts anyone in.
  */
-export function recordSpokenOptOut(s: StoreContext, contactId: string, callId: string, quote: string): void {
-  if (!s.get(sql`SELECT 1 AS x FROM contacts WHERE id = ${contactId}`)) return;
-  for (const channel of ["voice", "sms"] as const) recordConsent(s, contactId, { channel, action: "opted_out", source: "call_transcript", callId, evidence: quote });
+export function recordSpokenOptOut(s: StoreContext, callId: string, quote: string): void {
+  const row = s.get<{ contact_id: string | null }>(sql`SELECT contact_id FROM calls WHERE id = ${callId}`);
+  if (!row?.contact_id) return;
+  for (const channel of ["voice", "sms"] as const) recordConsent(s, row.contact_id, { channel, action: "opted_out", source: "call_transcript", callId, evidence: quote });
 }

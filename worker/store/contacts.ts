@@ -250,10 +250,13 @@ export function updateContact(s: StoreContext, id: string, body: ContactUpdateIn
 }
 
 /** Deletes the contact with everything that hangs off it; its transcripts' and media's R2 objects go too. */
-export function deleteContact(s: StoreContext, id: string): void {
+/** Deletes a contact with everything attached; its R2 objects go to the deletion outbox (returned). */
+export function deleteContact(s: StoreContext, id: string): string[] {
   const blobs = s.all<{ key: string }>(sql`SELECT transcript_key AS key FROM calls WHERE contact_id = ${id} AND transcript_key IS NOT NULL
     UNION ALL SELECT mm.r2_key FROM message_media mm JOIN messages m ON m.id = mm.message_id WHERE m.contact_id = ${id} AND mm.r2_key IS NOT NULL`);
   const deleted = s.db.delete(contacts).where(eq(contacts.id, id)).returning({ id: contacts.id }).all();
   if (deleted.length === 0) throw notFound("Contact");
-  s.deleteBlobs(blobs.map((b) => b.key));
+  const keys = blobs.map((b) => b.key);
+  s.deleteBlobs(keys);
+  return keys;
 }

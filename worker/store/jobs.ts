@@ -3,7 +3,7 @@ import { newId, nowIso } from "../lib/ids";
 import { type Proposal, hasStubName } from "../schemas/enrichment";
 import type { StoreContext } from "./context";
 import { trackContact } from "./events";
-import { recordConsent, recordSpokenOptOut } from "./consent";
+import { recordCarrierOptOut, recordSpokenOptOut } from "./consent";
 import { messageEvent } from "./messages";
 import { checkOutbound } from "./outbound";
 import { calls, contacts, messages } from "./schema";
@@ -22,14 +22,9 @@ export interface Usage {
 
 export type EnrichmentStatus = "filled" | "checked" | "skipped" | "rejected" | "failed";
 
-/** The caller asked, in the call, not to be contacted: the quote the model found in the transcript. */
-export interface SpokenOptOut {
-  contactId: string;
-  quote: string;
-}
-
-export function finishEnrichment(s: StoreContext, callId: string, status: EnrichmentStatus, detail: string, usage?: Usage, optOut?: SpokenOptOut) {
-  if (optOut) recordSpokenOptOut(s, optOut.contactId, callId, optOut.quote);
+/** `optOutQuote`: the caller asked, in the call, not to be contacted — the quote found in the transcript. */
+export function finishEnrichment(s: StoreContext, callId: string, status: EnrichmentStatus, detail: string, usage?: Usage, optOutQuote: string | null = null) {
+  if (optOutQuote) recordSpokenOptOut(s, callId, optOutQuote);
   s.db
     .update(calls)
     .set({
@@ -120,7 +115,7 @@ export function applyEnrichment(s: StoreContext, callId: string, contactId: stri
     },
     { kind: "enrichment", call_id: callId },
   );
-  finishEnrichment(s, callId, "filled", detail, usage, optOutQuote ? { contactId, quote: optOutQuote } : undefined);
+  finishEnrichment(s, callId, "filled", detail, usage, optOutQuote);
   s.emit("call.enriched", { call_id: callId, contact_id: contactId, fields_filled: filled, model: usage.model }, contactId);
 }
 
@@ -198,11 +193,7 @@ export function finishSend(
       sent_at = coalesce(sent_at, ${extra.sentAt ?? null}), updated_at = ${now} WHERE id = ${messageId}`);
     return;
   }
-  // The carrier says the recipient has opted out (Twilio 21610): so the ledger says too.
-  if (carrierOptOut) {
-    const row = s.db.select({ contactId: messages.contactId }).from(messages).where(eq(messages.id, messageId)).get();
-    if (row?.contactId) recordConsent(s, row.contactId, { channel: "sms", action: "opted_out", source: "carrier", messageId, evidence: carrierOptOut });
-  }
+  if (carrierOptOut) recordCarrierOptOut(s, messageId, carrierOptOut);
   if (status === "sent") messageEvent(s, "message.sent", messageId);
   else if (status === "failed" || status === "not_sent") messageEvent(s, "message.failed", messageId);
 }

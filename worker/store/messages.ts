@@ -6,7 +6,7 @@ import type { OutboundCheckT } from "../schemas/consent";
 import type { InboundInputT, Message, SendInputT, StoredFeedItem } from "../schemas/messages";
 import { lineId, loadCallDetails, resolveCaller, touchContact } from "./calls";
 import { TWILIO_UNSUBSCRIBED, messageStatusOf, twilioErrorWords } from "../integrations/twilio";
-import { applyKeyword, recordConsent } from "./consent";
+import { applyKeyword, recordCarrierOptOut } from "./consent";
 import { assertContact } from "./contacts";
 import { checkOutbound } from "./outbound";
 import { type StoreContext, inIds } from "./context";
@@ -307,9 +307,7 @@ export function recordDeliveryReceipt(s: StoreContext, r: DeliveryReceipt): stri
   const detail = next === "sent" ? "twilio: sent to the carrier" : next === "delivered" ? `delivered${r.twilioStatus === "read" ? " and read" : ""}` : `${next}: ${twilioErrorWords(r.errorCode)}`;
   s.run(sql`UPDATE messages SET status = ${next}, status_detail = ${detail}, error_code = ${r.errorCode}, sent_at = coalesce(sent_at, ${now}), updated_at = ${now}
     WHERE id = ${row.id}`);
-  if (r.errorCode === TWILIO_UNSUBSCRIBED && row.contact_id) {
-    recordConsent(s, row.contact_id, { channel: "sms", action: "opted_out", source: "carrier", messageId: row.id, evidence: `Twilio error ${r.errorCode}: unsubscribed recipient` });
-  }
+  if (r.errorCode === TWILIO_UNSUBSCRIBED) recordCarrierOptOut(s, row.id, `Twilio error ${r.errorCode}: unsubscribed recipient`);
   messageEvent(s, next === "sent" ? "message.sent" : next === "delivered" ? "message.delivered" : "message.failed", row.id);
   return next;
 }

@@ -469,8 +469,8 @@ export class OrgStore extends DurableObject<Env> {
 
   // Background jobs
   claimEnrichment(callId: string) { return this.answer((s) => jobs.claimEnrichment(s, callId)); }
-  finishEnrichment(callId: string, status: jobs.EnrichmentStatus, detail: string, usage?: jobs.Usage, optOut?: jobs.SpokenOptOut) {
-    return this.answer((s) => jobs.finishEnrichment(s, callId, status, detail, usage, optOut));
+  finishEnrichment(callId: string, status: jobs.EnrichmentStatus, detail: string, usage?: jobs.Usage, optOutQuote: string | null = null) {
+    return this.answer((s) => jobs.finishEnrichment(s, callId, status, detail, usage, optOutQuote));
   }
   retryEnrichment(callId: string, reason: string) { return this.answer((s) => jobs.retryEnrichment(s, callId, reason)); }
   applyEnrichment(callId: string, contactId: string, proposal: Proposal, detail: string, usage: jobs.Usage, optOutQuote: string | null) {

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { newId, nowIso } from "../lib/ids";
 import { notFound } from "../lib/problem";
 import type { StoreContext } from "./context";
+import { deleteContact } from "./contacts";
 import { contactDeleted } from "./events";
 import type { Actor } from "./members";
 import { byParent, idsIn, rows } from "./portability";
@@ -54,12 +55,7 @@ export type PersonalData = ReturnType<typeof personalData>;
  * anonymous record: when, by whom, how many rows of each kind. contact.deleted tells integrators.
  */
 export function eraseContact(s: StoreContext, contactId: string, actor: Actor): { erasure_id: string; blob_keys: string[]; counts: Record<string, number> } {
-  if (!s.get(sql`SELECT 1 AS x FROM contacts WHERE id = ${contactId}`)) throw notFound("Contact");
   const count = (query: ReturnType<typeof sql>) => Number(s.get<{ n: number }>(query)?.n ?? 0);
-  const blobKeys = s
-    .all<{ key: string }>(sql`SELECT transcript_key AS key FROM calls WHERE contact_id = ${contactId} AND transcript_key IS NOT NULL
-      UNION ALL SELECT mm.r2_key FROM message_media mm JOIN messages m ON m.id = mm.message_id WHERE m.contact_id = ${contactId} AND mm.r2_key IS NOT NULL`)
-    .map((r) => r.key);
   const counts: Record<string, number> = {
     phones: count(sql`SELECT count(*) AS n FROM contact_phones WHERE contact_id = ${contactId}`),
     emails: count(sql`SELECT count(*) AS n FROM contact_emails WHERE contact_id = ${contactId}`),
@@ -69,12 +65,12 @@ export function eraseContact(s: StoreContext, contactId: string, actor: Actor): 
     notes: count(sql`SELECT count(*) AS n FROM notes WHERE contact_id = ${contactId}`),
     todos: count(sql`SELECT count(*) AS n FROM todos WHERE contact_id = ${contactId}`),
     consent_entries: count(sql`SELECT count(*) AS n FROM consent_events WHERE contact_id = ${contactId}`),
-    stored_files: blobKeys.length,
   };
   // Webhook events about the person (any event names its contact_id), delivered or not.
   counts.webhook_events = s.run(sql`DELETE FROM webhook_events WHERE json_extract(payload, '$.data.contact_id') = ${contactId}`);
-  s.run(sql`DELETE FROM contacts WHERE id = ${contactId}`);
-  s.deleteBlobs(blobKeys);
+  // Like a delete (404 for no such contact: the transaction then writes nothing).
+  const blobKeys = deleteContact(s, contactId);
+  counts.stored_files = blobKeys.length;
   const id = newId();
   s.run(sql`INSERT INTO erasures (id, erased_by_user_id, erased_by_name, counts, created_at)
     VALUES (${id}, ${actor.userId}, ${actor.name}, ${JSON.stringify(counts)}, ${nowIso()})`);

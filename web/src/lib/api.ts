@@ -246,13 +246,16 @@ export interface ListQuery {
   pageSize?: number;
 }
 
-const listParams = (q: ListQuery) => ({
+/** What selects the list's contacts (search, tags, sort): the list's query and the export's. */
+const selection = (q: ListQuery) => ({
   sort: q.sort,
-  page: String(q.page),
-  page_size: String(q.pageSize ?? 25),
   ...(q.search.trim() && { search: q.search.trim() }),
   ...(q.tagIds.length && { tag_ids: q.tagIds.join(",") }),
 });
+const listParams = (q: ListQuery) => ({ ...selection(q), page: String(q.page), page_size: String(q.pageSize ?? 25) });
+
+/** Every contact the list selects, as CSV (admins): a link to download. */
+export const contactsCsvUrl = (q: ListQuery) => `/api/contacts/export.csv?${new URLSearchParams(selection(q))}`;
 
 export const listContacts = (q: ListQuery, signal?: AbortSignal) =>
   read<ContactPage>(() => api.contacts.list.$get({ query: listParams(q) }, { init: { signal } }));
