@@ -102,3 +102,36 @@ export async function blockedNumbersCreateNothingAndAttestationShowsOnCalls(t) {
   await page.getByRole("dialog", { name: "Unblock +14155550199?" }).getByRole("button", { name: "Unblock" }).click();
   await section.getByText("No number is blocked.").waitFor();
 }
+
+export async function aCallerWhoSaysStopCallingMeIsOptedOutFromTheTranscript(t) {
+  const { page } = await newOrganization(t, { width: 375 });
+  const contact = await api(page, "POST", "/api/contacts", { first_name: "Omar", last_name: "Quiet", phones: [{ phone_number: "+16465550611" }] });
+  const { key } = await api(page, "POST", "/api/api-keys", { name: "pipeline" });
+  const pipeline = async (method, path, body) => {
+    const res = await fetch(`${t.baseURL}${path}`, { method, headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+    const text = await res.text();
+    assert.ok(res.ok, `${method} ${path} ${res.status}: ${text}`);
+    return JSON.parse(text);
+  };
+  // A known caller's call: its transcript goes through the queue to the (fake) model, which reads the request.
+  const recorded = await pipeline("POST", "/api/calls", { caller_phone: "+16465550611" });
+  await pipeline("PUT", `/api/calls/${recorded.call_id}/transcription`, {
+    transcription: "Agent: Hi, this is Northwind Dental about your cleaning.\nUser: Please stop calling me, I have a new dentist.\nAgent: Understood, sorry to bother you.",
+  });
+  await page.goto(`/contacts/${contact.id}`);
+  const consent = page.getByRole("region", { name: "Consent" });
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    await consent.getByText(/^(Not recorded|Opted out)$/).first().waitFor();
+    if (await consent.getByText("Opted out", { exact: true }).count()) break;
+    assert.ok(Date.now() < deadline, "the spoken opt-out never showed on the contact");
+    await page.waitForTimeout(1_000);
+    await page.reload();
+  }
+  await consent.getByRole("button", { name: /^History/ }).click();
+  await consent.getByText("Opted out (calls): said on a call: “Please stop calling me, I have a new dentist.”").waitFor();
+  await page.getByText("checked: asked not to be contacted: opted out of calls and texts").waitFor();
+  await consent.scrollIntoViewIfNeeded();
+  await elementScreenshot(consent, "contact-consent-spoken-375");
+  await t.screenshot(page, "contact-consent-spoken-page-375");
+}
