@@ -15,6 +15,9 @@ export async function anAdminExportsAPersonsDataAndErasesThemForGood(t) {
   const section = page.getByRole("region", { name: "Delete contact" });
   await section.scrollIntoViewIfNeeded();
   await elementScreenshot(section, "privacy-section-375");
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await section.scrollIntoViewIfNeeded();
+  await elementScreenshot(section, "privacy-section-1280");
   const [download] = await Promise.all([page.waitForEvent("download"), section.getByRole("link", { name: "Export data" }).click()]);
   assert.equal(download.suggestedFilename(), `contact-${contact.id}.json`);
   const data = JSON.parse(readFileSync(await download.path(), "utf8"));
@@ -30,6 +33,8 @@ export async function anAdminExportsAPersonsDataAndErasesThemForGood(t) {
   await dialog.getByLabel("Type “Erin Erase” to confirm").fill("Erin");
   assert.equal(await confirm.isDisabled(), true);
   await dialog.getByLabel("Type “Erin Erase” to confirm").fill("erin erase");
+  await viewportScreenshot(page, "privacy-erase-1280");
+  await page.setViewportSize({ width: 375, height: 800 });
   await viewportScreenshot(page, "privacy-erase-375");
   await confirm.click();
   await page.getByText("Erin Erase was erased.").waitFor();
