@@ -21,6 +21,7 @@ import { emailsRoutes } from "./routes/emails";
 import { integrationsRoutes } from "./routes/integrations";
 import { twilioRoutes } from "./routes/twilio";
 import { privacyRoutes } from "./routes/privacy";
+import { importsRoutes } from "./routes/imports";
 import { blockedNumbersRoutes } from "./routes/blocked-numbers";
 import { consentRoutes } from "./routes/consent";
 import { liveRoutes } from "./routes/live";
@@ -37,6 +38,8 @@ import { todosRoutes } from "./routes/todos";
 
 export const MAX_BODY_BYTES = 256 * 1024;
 const RESTORE_PATH = "/api/restore";
+/** POST /api/imports reads its CSV body itself, up to MAX_IMPORT_BYTES (worker/routes/imports.ts). */
+const IMPORT_PATH = "/api/imports";
 const WEBHOOK_PATH = /^\/api\/integrations\/(retell|vapi)\//;
 export const MAX_WEBHOOK_BYTES = 10 * 1024 * 1024;
 
@@ -113,7 +116,7 @@ export function createApp() {
     },
   });
   app.use("/api/*", (c, next) => {
-    if (c.req.path === RESTORE_PATH) return next();
+    if (c.req.path === RESTORE_PATH || (c.req.path === IMPORT_PATH && c.req.method === "POST")) return next();
     return (WEBHOOK_PATH.test(c.req.path) ? webhookBodyLimit : jsonBodyLimit)(c, next);
   });
   app.use("/api/*", async (c, next) => {
@@ -166,6 +169,7 @@ export function createApp() {
     .route("/", consentRoutes)
     .route("/", blockedNumbersRoutes)
     .route("/", privacyRoutes)
+    .route("/", importsRoutes)
     .route("/", organizationRoutes);
 
   api.openAPIRegistry.registerComponent("securitySchemes", "session", {

@@ -159,7 +159,7 @@ export function actorOf(p: Principal) {
 export const isAppOrigin = (c: Context<AppEnv>, origin: string | undefined) => !!origin && [new URL(c.req.url).origin, appOrigin(c.env)].includes(origin);
 
 const WRITE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
-const OWN_BODY_TYPE = /^\/api\/(restore$|integrations\/twilio\/)/;
+const OWN_BODY_TYPE = /^\/api\/(restore$|imports$|integrations\/twilio\/)/;
 
 /**
  * Writes carry JSON or nothing (415 otherwise), and cookie-authenticated writes must prove they
@@ -172,7 +172,7 @@ export const writeProtection = createMiddleware<AppEnv>(async (c, next) => {
   if (!WRITE_METHODS.has(c.req.method)) return next();
   const contentType = c.req.header("content-type");
   const hasBody = contentType !== undefined || (c.req.header("content-length") ?? "0") !== "0";
-  // A backup restore (POST /api/restore) is NDJSON and Twilio's webhooks are forms: their routes check that.
+  // A backup restore (POST /api/restore) is NDJSON, an import (POST /api/imports) CSV and Twilio's webhooks are forms: their routes check that.
   if (hasBody && !/^application\/json\s*(;|$)/i.test(contentType ?? "") && !OWN_BODY_TYPE.test(c.req.path)) {
     throw new Problem(415, "Send the request body as application/json.");
   }

@@ -4,6 +4,7 @@ import { ORGANIZATION_DELETED } from "../store/org-store";
 import { deliverWebhooks } from "./deliver-webhook";
 import { enrichCall } from "./enrich";
 import { fetchMedia, fetchMediaDeadLetter } from "./fetch-media";
+import { importDeadLetter, runImport } from "./import";
 import { updateMemory } from "./memory";
 import { type DeliverWebhookJob, Job, enqueue } from "./queues";
 import { sendSms } from "./send-sms";
@@ -31,13 +32,16 @@ async function run(env: Env, queue: string, job: Job, attempts: number): Promise
     case "fetch_media":
       if (deadLetter) return fetchMediaDeadLetter(store, job).then(() => ({ ack: true }));
       return fetchMedia(env, store, job, attempts);
+    case "import_contacts":
+      if (deadLetter) return importDeadLetter(store, job).then(() => ({ ack: true }));
+      return runImport(env, store, job);
     case "deliver_webhook":
       // Batched per organization by handleQueue; a lone one (a test) goes the same way.
       return deliverWebhooks(env, store, [job]).then(() => ({ ack: true }));
   }
 }
 
-/** Consumer of contact-enrichment, sms-outbound, media-fetch (and their dead-letter queues) and webhook-deliveries. */
+/** Consumer of contact-enrichment, sms-outbound, media-fetch, contact-imports (and their dead-letter queues) and webhook-deliveries. */
 export async function handleQueue(batch: MessageBatch, env: Env, _ctx?: ExecutionContext): Promise<void> {
   const parsed: { message: Message; job: Job }[] = [];
   for (const message of batch.messages) {

@@ -7,15 +7,18 @@ export const UpdateMemoryJob = z.object({ type: z.literal("update_memory"), orga
 export const SendSmsJob = z.object({ type: z.literal("send_sms"), organization_id: z.string().min(1), message_id: z.string().min(1) });
 export const FetchMediaJob = z.object({ type: z.literal("fetch_media"), organization_id: z.string().min(1), message_id: z.string().min(1) });
 
+export const ImportContactsJob = z.object({ type: z.literal("import_contacts"), organization_id: z.string().min(1), import_id: z.string().min(1) });
+
 export const DeliverWebhookJob = z.object({ type: z.literal("deliver_webhook"), organization_id: z.string().min(1), delivery_id: z.string().min(1) });
 
-export const Job = z.discriminatedUnion("type", [EnrichContactJob, UpdateMemoryJob, SendSmsJob, FetchMediaJob, DeliverWebhookJob]);
+export const Job = z.discriminatedUnion("type", [EnrichContactJob, UpdateMemoryJob, SendSmsJob, FetchMediaJob, DeliverWebhookJob, ImportContactsJob]);
 export type Job = z.infer<typeof Job>;
 export type EnrichContactJob = z.infer<typeof EnrichContactJob>;
 export type UpdateMemoryJob = z.infer<typeof UpdateMemoryJob>;
 export type SendSmsJob = z.infer<typeof SendSmsJob>;
 export type FetchMediaJob = z.infer<typeof FetchMediaJob>;
 export type DeliverWebhookJob = z.infer<typeof DeliverWebhookJob>;
+export type ImportContactsJob = z.infer<typeof ImportContactsJob>;
 
 /** The producer bindings, typed with the jobs each queue carries (wrangler types them Queue<unknown>). */
 interface Producers {
@@ -23,6 +26,7 @@ interface Producers {
   SMS_QUEUE: Queue<SendSmsJob>;
   MEDIA_QUEUE: Queue<FetchMediaJob>;
   WEBHOOK_QUEUE: Queue<DeliverWebhookJob>;
+  IMPORT_QUEUE: Queue<ImportContactsJob>;
 }
 
 export async function enqueue(env: Env, job: Job, options?: QueueSendOptions): Promise<void> {
@@ -37,6 +41,8 @@ export async function enqueue(env: Env, job: Job, options?: QueueSendOptions): P
       return queues.MEDIA_QUEUE.send(job, options).then(() => undefined);
     case "deliver_webhook":
       return queues.WEBHOOK_QUEUE.send(job, options).then(() => undefined);
+    case "import_contacts":
+      return queues.IMPORT_QUEUE.send(job, options).then(() => undefined);
   }
 }
 

@@ -117,6 +117,10 @@ export const ContactCreate = z
 // PUT changes only the fields it is given: a client that does not know a field cannot erase it.
 export const ContactUpdate = z.object(contactFields).partial().openapi("ContactUpdate");
 
+/** A contact's own fields and an address, as an imported row's cells are checked (the API's rules). */
+export const ContactFields = z.object(contactFields).partial();
+export const AddressFields = z.object(addressFields).partial();
+
 export const PhoneSchema = z
   .object({
     id: z.string(),

@@ -15,6 +15,7 @@ import type { InboundInputT, SendInputT } from "../schemas/messages";
 import type { NoteCreateT, NotesQueryT } from "../schemas/notes";
 import type { TodoInputT } from "../schemas/todos";
 import type { WebhookEndpointInputT, WebhookEndpointUpdateT } from "../schemas/webhooks";
+import type { ImportField, ImportPolicy, ImportRow } from "../lib/import-csv";
 import { enqueueWebhookDeliveries } from "../jobs/queues";
 import * as activity from "./activity";
 import * as assignments from "./assignments";
@@ -26,6 +27,7 @@ import * as consent from "./consent";
 import * as contacts from "./contacts";
 import * as events from "./events";
 import { StoreContext } from "./context";
+import * as imports from "./imports";
 import * as integrations from "./integrations";
 import * as jobs from "./jobs";
 import * as members from "./members";
@@ -207,6 +209,19 @@ export class OrgStore extends DurableObject<Env> {
       if (err instanceof Problem) return { ok: false, problem: { status: err.status, detail: err.detail, extra: err.extra } };
       throw err;
     }
+  }
+
+  /**
+   * Runs `fn` in a transaction that is always rolled back: what a change would do, without doing it
+   * (an import's preview).
+   */
+  private dryRun<T>(fn: (s: StoreContext) => T): Answer<T> {
+    let done: { value: T } | null = null;
+    const answer = this.answer<T>((s) => {
+      done = { value: fn(s) };
+      throw new Problem(409, "rolled back");
+    });
+    return done ? { ok: true, value: (done as { value: T }).value } : answer;
   }
 
   /** A change to one contact: answered like any other, and contact.updated emitted with what changed. */
@@ -423,6 +438,21 @@ export class OrgStore extends DurableObject<Env> {
     this.wake();
     return answer;
   }
+
+  // CSV imports
+  createImport(input: imports.NewImport, actor: members.Actor) { return this.answer((s) => imports.createImport(s, input, actor)); }
+  getImport(id: string) { return this.answer((s) => imports.getImport(s, id)); }
+  listImports(limit: number) { return this.answer((s) => imports.listImports(s, limit)); }
+  updateImport(id: string, patch: { mapping?: (ImportField | null)[]; policy?: ImportPolicy }) { return this.answer((s) => imports.updateImport(s, id, patch)); }
+  startImport(id: string, patch: { mapping?: (ImportField | null)[]; policy?: ImportPolicy }) { return this.answer((s) => imports.startImport(s, id, patch)); }
+  cancelImport(id: string) { return this.answer((s) => imports.cancelImport(s, id)); }
+  failImport(id: string, detail: string) { return this.answer((s) => imports.failImport(s, id, detail)); }
+  nextImportChunk(id: string) { return this.answer((s) => imports.nextChunk(s, id)); }
+  applyImportChunk(id: string, index: number, rows: ImportRow[]) { return this.answer((s) => imports.applyChunk(s, id, index, rows, null)); }
+  previewSource(id: string) { return this.answer((s) => imports.previewSource(s, id)); }
+  /** What the preview's rows would come to, written in a transaction that is rolled back. */
+  previewImport(id: string, rows: ImportRow[], policy?: ImportPolicy) { return this.dryRun((s) => imports.previewRows(s, id, rows, policy)); }
+  importErrors(id: string, afterLine: number, limit: number) { return this.answer((s) => imports.failedRows(s, id, afterLine, limit)); }
 
   // Backups
   schemaVersion() { return this.answer(() => this.ctx.storage.kv.get<number>(VERSION_KEY) ?? 0); }

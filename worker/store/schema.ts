@@ -495,3 +495,78 @@ export const erasures = sqliteTable("erasures", {
   counts: text("counts", { mode: "json" }).$type<Record<string, number>>().notNull(),
   erasedAt: createdAt(),
 });
+
+/**
+ * A CSV import (POST /api/imports): the file is in R2 (`file_key`, deleted once the import ends),
+ * read in chunks of rows (`chunks`: byte ranges of the file) by the import queue's consumer, one
+ * chunk a transaction, strictly in order (`chunks_done` is the next chunk's index, so a
+ * redelivered chunk writes nothing twice).
+ */
+export const imports = sqliteTable(
+  "imports",
+  {
+    id: id(),
+    filename: text("filename").notNull(),
+    fileKey: text("file_key").notNull(),
+    bytes: integer("bytes").notNull(),
+    /** draft (mapping being chosen), running, done, cancelled, failed. */
+    status: text("status", { enum: ["draft", "running", "done", "cancelled", "failed"] }).notNull().default("draft"),
+    /** What a row matching an existing contact does: skip, fill_empty, overwrite. */
+    policy: text("policy", { enum: ["skip", "fill_empty", "overwrite"] }).notNull().default("fill_empty"),
+    header: text("header", { mode: "json" }).$type<string[]>().notNull(),
+    /** The field each column is read as (same length as header; null: ignored). */
+    mapping: text("mapping", { mode: "json" }).$type<(string | null)[]>().notNull(),
+    /** How the file is written (papaparse's delimiter and line break). */
+    format: text("format", { mode: "json" }).$type<{ delimiter: string; newline: string }>().notNull(),
+    chunks: text("chunks", { mode: "json" }).$type<{ offset: number; length: number; line: number; rows: number }[]>().notNull(),
+    rowCount: integer("row_count").notNull(),
+    chunksDone: integer("chunks_done").notNull().default(0),
+    rowsDone: integer("rows_done").notNull().default(0),
+    createdCount: integer("created_count").notNull().default(0),
+    updatedCount: integer("updated_count").notNull().default(0),
+    skippedCount: integer("skipped_count").notNull().default(0),
+    failedCount: integer("failed_count").notNull().default(0),
+    tagsCreated: integer("tags_created").notNull().default(0),
+    /** Why the import stopped (failed). */
+    detail: text("detail"),
+    createdByUserId: text("created_by_user_id"),
+    createdByName: text("created_by_name"),
+    createdAt: createdAt(),
+    startedAt: text("started_at"),
+    finishedAt: text("finished_at"),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("imports_created_idx").on(t.createdAt)],
+);
+
+/** The rows of an import that failed, as they were in the file, with the reason (errors.csv). */
+export const importErrors = sqliteTable(
+  "import_errors",
+  {
+    importId: text("import_id")
+      .notNull()
+      .references(() => imports.id, { onDelete: "cascade" }),
+    line: integer("line").notNull(),
+    reason: text("reason").notNull(),
+    cells: text("cells", { mode: "json" }).$type<string[]>().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.importId, t.line] })],
+);
+
+/**
+ * Contacts an import created: a later row of the same file matching one of them merges into it
+ * whatever the policy (two rows of one file never make two contacts, and `skip` only skips
+ * contacts that were there before).
+ */
+export const importCreated = sqliteTable(
+  "import_created",
+  {
+    importId: text("import_id")
+      .notNull()
+      .references(() => imports.id, { onDelete: "cascade" }),
+    contactId: text("contact_id")
+      .notNull()
+      .references(() => contacts.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.importId, t.contactId] }), index("import_created_contact_idx").on(t.contactId)],
+);

@@ -450,3 +450,29 @@ export const restoreBackup = (file: Blob) =>
   read<RestoreResult>(() =>
     fetch("/api/restore", { method: "POST", body: file, headers: { "content-type": "application/x-ndjson" }, credentials: "same-origin" }),
   );
+
+// ---- CSV imports ----------------------------------------------------------------------------
+
+const imports = api.imports;
+export type Import = InferResponseType<typeof imports.$get, 200>[number];
+export type ImportField = NonNullable<Import["mapping"][number]>;
+export type ImportPolicy = Import["policy"];
+export type ImportPreview = InferResponseType<(typeof imports)[":id"]["preview"]["$get"], 200>;
+export type ImportPreviewRow = ImportPreview["rows"][number];
+
+/** Uploads a CSV file: a draft import with its columns mapped from their headers. */
+export const uploadImport = (file: File) =>
+  read<Import>(() =>
+    fetch(`/api/imports?filename=${encodeURIComponent(file.name)}`, { method: "POST", body: file, headers: { "content-type": "text/csv" }, credentials: "same-origin" }),
+  );
+export const listImports = () => read<Import[]>(() => imports.$get());
+export const getImport = (id: string, signal?: AbortSignal) => read<Import>(() => imports[":id"].$get({ param: { id } }, { init: { signal } }));
+export const updateImport = (id: string, patch: { mapping?: (ImportField | null)[]; policy?: ImportPolicy }) =>
+  read<Import>(() => imports[":id"].$put({ param: { id }, json: patch }));
+export const previewImport = (id: string, policy: ImportPolicy, signal?: AbortSignal) =>
+  read<ImportPreview>(() => imports[":id"].preview.$get({ param: { id }, query: { policy } }, { init: { signal } }));
+export const startImport = (id: string, patch: { mapping?: (ImportField | null)[]; policy?: ImportPolicy }) =>
+  read<Import>(() => imports[":id"].start.$post({ param: { id }, json: patch }));
+export const cancelImport = (id: string) => read<Import>(() => imports[":id"].cancel.$post({ param: { id } }));
+/** The failed rows with their reasons (a link the browser downloads). */
+export const importErrorsUrl = (id: string) => `${path("imports", id)}/errors.csv`;

@@ -10,6 +10,7 @@ export type RouteName =
   | "invite"
   | "contacts"
   | "assignments"
+  | "import"
   | "contact"
   | "settings";
 
@@ -21,6 +22,7 @@ const ROUTES: { pattern: string; name: RouteName; access: Access }[] = [
   { pattern: "/contacts", name: "contacts", access: "member" },
   // Before /contacts/:id, which would take "assignments" for an id.
   { pattern: "/contacts/assignments", name: "assignments", access: "admin" },
+  { pattern: "/contacts/import", name: "import", access: "admin" },
   { pattern: "/contacts/:id", name: "contact", access: "member" },
   { pattern: "/settings", name: "settings", access: "admin" },
 ];
@@ -42,5 +44,6 @@ export function findRoute(path: string): Route | null {
 /** Why a member was sent back from an admin page. */
 export const ADMIN_ONLY: Partial<Record<RouteName, string>> = {
   assignments: "Assignments are managed by admins. Ask an owner or admin of your organization if you need access.",
+  import: "Imports are run by admins. Ask an owner or admin of your organization to import a file.",
   settings: "Settings are managed by admins. Ask an owner or admin of your organization if you need access.",
 };
