@@ -27,6 +27,9 @@
  *                next to the no-op route under the same load and the reference row; and the
  *                first request to the big (and a small) store after wrangler dev restarted
  *                (cold start, migrations check included) against the same request warm;
+ *   import       a 100,000-row CSV (5% matching existing contacts, 1% malformed) through
+ *                POST /api/imports and the import queue, next to sqlite3's .import of the same
+ *                file into the store's schema with its triggers;
  *   sizes        bytes per contact (phones, emails, tags, search index), per call (row +
  *                analyses; its transcript in R2 separately), per message and per note, from
  *                sqlite3's dbstat on a store restored with realistic content (its own
@@ -44,7 +47,7 @@
  * on a copy of the store; by default only for the kinds that miss the p95 or rows target or
  * whose plans differ; workerd's rows read per statement are printed for every kind),
  * --only LIST (comma-separated: a section name `search`, `assignments`, `resolve`, `tenants`,
- * `webhooks`, `sizes`, `export`; or `search:TEXT` / `assignments:TEXT` for that section's kinds whose name contains
+ * `webhooks`, `sizes`, `export`, `import`; or `search:TEXT` / `assignments:TEXT` for that section's kinds whose name contains
  * TEXT; or a bare TEXT for the search and assignments kinds whose name contains TEXT),
  * --duration S (seconds per timed load row, default 3), --concurrency LIST (default 1,10,50),
  * --reuse (keep bench-state/ if it already holds the same data (loader version, sizes, seed)
@@ -118,11 +121,12 @@ import { queryRows, runSqlite } from "./bench/sqlite";
 import { ms, seconds, summarize, table } from "./bench/stats";
 import { d1File, queryEachStore, restore, storeFiles } from "./bench/stores";
 import { exportFloor, exportReport, exportThroughWorker } from "./bench/export";
+import { importFiles, importFloor, importReport, importsThroughApp } from "./bench/imports";
 import { type TenantsReport, coldLines, coldStarts, tenantsLoad, tenantsTable, tenantsVerdicts } from "./bench/tenants";
 import { type WebhooksReport, WEBHOOKS, webhooksLines, webhooksSection } from "./bench/webhooks";
 import { type RunningWorker, appConfig, buildWorker, killWorkers, sessionCookie, startWorker, timedGet, wrangler } from "./bench/worker";
 
-const SECTIONS = ["search", "assignments", "resolve", "tenants", "webhooks", "sizes", "export"] as const;
+const SECTIONS = ["search", "assignments", "resolve", "tenants", "webhooks", "sizes", "export", "import"] as const;
 type Section = (typeof SECTIONS)[number];
 /** Bump when the loader writes different rows, so --reuse reloads. */
 const LOADER_VERSION = 4;
@@ -156,7 +160,7 @@ function parseOnly(value: string): Map<Section, string[]> {
     const head = colon === -1 ? item : item.slice(0, colon);
     const section = SECTIONS.find((s) => s === head);
     if (section && colon === -1) only.set(section, "all");
-    else if (section === "resolve" || section === "tenants" || section === "webhooks" || section === "sizes" || section === "export") throw new Error(`--only ${section} takes no kind filter`);
+    else if (section === "resolve" || section === "tenants" || section === "webhooks" || section === "sizes" || section === "export" || section === "import") throw new Error(`--only ${section} takes no kind filter`);
     else if (section) addFilter(section, item.slice(colon + 1));
     // Bare text: the kinds of both list sections whose name contains it (the original --only).
     else for (const s of ["search", "assignments"] as const) addFilter(s, item);
@@ -997,6 +1001,25 @@ async function main() {
     for (const line of webhooksLines(webhooksRep)) console.log(`  ${line}`);
     sectionTimes.push(`webhooks ${seconds(t)}`);
   }
+  let importSummary: string | undefined;
+  if (has("import")) {
+    t = performance.now();
+    const files = importFiles(opts.seed);
+    console.log(`\nImport (a ${files.rows.toLocaleString("en-US")}-row CSV of ${(files.file.length / 1e6).toFixed(1)} MB; 5% of its rows match existing contacts, ${files.bad} malformed):`);
+    const floor = await importFloor(root, files);
+    console.log(`  sqlite3 imported the file in ${ms(floor.ms)} ms (${load()})`);
+    const worker = await startApp(ctx);
+    try {
+      const app = await importsThroughApp(worker.url, files, (line) => console.log(`  ${line} (${load()})`));
+      loads.push(loadNow());
+      const r = importReport(app, floor, files);
+      console.log(r.text);
+      importSummary = r.summary;
+    } finally {
+      await worker.stop();
+    }
+    sectionTimes.push(`import ${seconds(t)}`);
+  }
   if (sizes) {
     t = performance.now();
     console.log("\nSizes:\n");
@@ -1077,6 +1100,7 @@ async function main() {
   if (webhooksRep) lines.push(`Webhooks: ${webhooksLines(webhooksRep).slice(1).join("; ")}.`);
   if (sizesSummary) lines.push(`Sizes per record on disk: ${sizesSummary}.`);
   if (exportSummary) lines.push(`${exportSummary}.`);
+  if (importSummary) lines.push(`${importSummary}.`);
   const low = Math.min(...loads);
   console.log(
     `\nSUMMARY: ${lines.join(" ")} 1-minute load average during measurement ${low.toFixed(1)}..${maxLoad.toFixed(1)} on ${cpus().length} CPUs.` +

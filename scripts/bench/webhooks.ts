@@ -63,28 +63,30 @@ async function startReceiver() {
   return { url: `http://127.0.0.1:${port}/hooks/bench`, arrivals, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
-/** A signed-in owner of a new organization, through the app's own routes. */
-async function newOrganization(app: string): Promise<(method: string, path: string, body?: unknown) => Promise<{ status: number; json: any }>> {
+export type AppCall = (method: string, path: string, body?: unknown, contentType?: string) => Promise<{ status: number; json: any }>;
+
+/** A signed-in owner of a new organization, through the app's own routes (a body with `contentType` is sent as it is). */
+export async function newOrganization(app: string, name = "Bench Webhooks"): Promise<AppCall> {
   let cookie = "";
-  const call = async (method: string, path: string, body?: unknown) => {
+  const call = async (method: string, path: string, body?: unknown, contentType?: string) => {
     const res = await fetch(`${app}${path}`, {
       method,
-      headers: { origin: app, ...(cookie ? { cookie } : {}), ...(body === undefined ? {} : { "content-type": "application/json" }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      headers: { origin: app, ...(cookie ? { cookie } : {}), ...(body === undefined ? {} : { "content-type": contentType ?? "application/json" }) },
+      body: body === undefined ? undefined : contentType ? (body as string) : JSON.stringify(body),
     });
     const set = res.headers.getSetCookie().map((c) => c.split(";")[0]);
     if (set.length) cookie = set.join("; ");
     const text = await res.text();
     return { status: res.status, json: text ? JSON.parse(text) : null };
   };
-  const id = Date.now().toString(36);
+  const id = `${name.toLowerCase().replace(/\W+/g, "-")}-${Date.now().toString(36)}`;
   const must = async (what: string, p: Promise<{ status: number; json: any }>) => {
     const r = await p;
     if (r.status >= 300) throw new Error(`${what}: ${r.status} ${JSON.stringify(r.json)}`);
     return r.json;
   };
-  await must("sign-up", call("POST", "/api/auth/sign-up/email", { email: `bench-hooks-${id}@example.com`, password: "correct horse battery", name: "Bench Hooks" }));
-  const org = await must("organization", call("POST", "/api/auth/organization/create", { name: "Bench Webhooks", slug: `bench-hooks-${id}` }));
+  await must("sign-up", call("POST", "/api/auth/sign-up/email", { email: `${id}@example.com`, password: "correct horse battery", name: "Bench Owner" }));
+  const org = await must("organization", call("POST", "/api/auth/organization/create", { name, slug: id }));
   await must("set-active", call("POST", "/api/auth/organization/set-active", { organizationId: org.id }));
   return call;
 }

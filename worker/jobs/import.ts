@@ -1,30 +1,45 @@
 import { readChunk, readRow } from "../lib/import-csv";
 import { Problem } from "../lib/problem";
 import type { StoreClient } from "../store/client";
+import type { ImportPlan } from "../store/imports";
 import { type ImportContactsJob, enqueue } from "./queues";
 
-// The import queue's consumer: carries one import through its chunks in order (each chunk read
-// from R2 by its byte range, its rows read here, written by the store in one transaction), for
-// up to BUDGET_MS, then hands over to a fresh message. A redelivered message finds the chunks
-// already written marked done and goes on from the next one.
+// The import queue's consumer: carries one import through its chunks in order — each chunk read
+// from R2 by its byte range and its rows read here while the store writes the chunk before, then
+// handed to the store, which writes it in one transaction — for up to BUDGET_MS, then hands over
+// to a fresh message. The store takes only the chunk that is due, so a redelivered or duplicated
+// message writes nothing twice.
 
 const BUDGET_MS = 20_000;
 
+/** The rows of chunk `index`, read with the import's mapping and the organization's region. */
+async function readRows(env: Env, plan: ImportPlan, index: number) {
+  const chunk = plan.chunks[index]!;
+  const object = await env.BLOBS.get(plan.fileKey, { range: { offset: chunk.offset, length: chunk.length } });
+  if (!object) throw new Problem(409, "The uploaded file is no longer in storage.");
+  return readChunk(await object.arrayBuffer(), chunk, plan.format).map((r) => readRow(r.cells, r.line, plan.header, plan.mapping, plan.region));
+}
+
 export async function runImport(env: Env, store: StoreClient, job: ImportContactsJob): Promise<{ ack: true }> {
   const started = Date.now();
+  const plan = await store.importPlan(job.import_id);
+  if (!plan) return { ack: true };
+  let index = plan.from;
+  let reading = readRows(env, plan, index);
   for (;;) {
-    const next = await store.nextImportChunk(job.import_id);
-    if (!next) return { ack: true };
     try {
-      const object = await env.BLOBS.get(next.fileKey, { range: { offset: next.chunk.offset, length: next.chunk.length } });
-      if (!object) throw new Problem(409, "The uploaded file is no longer in storage.");
-      const rows = readChunk(await object.arrayBuffer(), next.chunk, next.format).map((r) => readRow(r.cells, r.line, next.header, next.mapping, next.region));
-      const { next: after } = await store.applyImportChunk(job.import_id, next.index, rows);
-      if (after === null) return { ack: true };
+      const rows = await reading;
+      const following = index + 1 < plan.chunks.length ? readRows(env, plan, index + 1) : null;
+      // Awaited next time round (or dropped with the message): never an unhandled rejection.
+      following?.catch(() => {});
+      const { next } = await store.applyImportChunk(job.import_id, index, rows);
+      if (next === null) return { ack: true };
+      reading = next === index + 1 && following ? following : readRows(env, plan, next);
+      index = next;
     } catch (err) {
       // A problem with the file or its rows does not go away on a retry: the import stops, saying why.
       if (!(err instanceof Problem) || err.status >= 500) throw err;
-      await store.failImport(job.import_id, `Stopped at the rows from line ${next.chunk.line}: ${err.detail}`);
+      await store.failImport(job.import_id, `Stopped at the rows from line ${plan.chunks[index]?.line}: ${err.detail}`);
       return { ack: true };
     }
     if (Date.now() - started > BUDGET_MS) {

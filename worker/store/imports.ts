@@ -1,4 +1,4 @@
-import { desc, eq, sql } from "drizzle-orm";
+import { type SQL, desc, eq, sql } from "drizzle-orm";
 import type { ImportChunk, ImportField, ImportPolicy, ImportRow } from "../lib/import-csv";
 import { newId, nowIso } from "../lib/ids";
 import { Problem, notFound } from "../lib/problem";
@@ -117,13 +117,13 @@ function progressEvent(s: StoreContext, id: string) {
   if (s.live) s.emit("import.progress", () => ({ import_id: id, ...importJson(findImport(s, id)) }));
 }
 
-/** What the consumer reads next: the chunk due (null once the import is not running). */
-export function nextChunk(s: StoreContext, id: string) {
+/** What the consumer works from: the chunks from the one due on (null once the import is not running). */
+export function importPlan(s: StoreContext, id: string) {
   const r = findImport(s, id);
-  const chunk = r.status === "running" ? r.chunks[r.chunksDone] : undefined;
-  if (!chunk) return null;
-  return { index: r.chunksDone, chunk, header: r.header, mapping: r.mapping as (ImportField | null)[], format: r.format, region: s.defaultRegion(), fileKey: r.fileKey };
+  if (r.status !== "running" || r.chunksDone >= r.chunks.length) return null;
+  return { from: r.chunksDone, chunks: r.chunks, header: r.header, mapping: r.mapping as (ImportField | null)[], format: r.format, region: s.defaultRegion(), fileKey: r.fileKey };
 }
+export type ImportPlan = NonNullable<ReturnType<typeof importPlan>>;
 
 /** What a draft's preview reads: the file's first chunk, with the draft's mapping. */
 export function previewSource(s: StoreContext, id: string) {
@@ -151,6 +151,7 @@ export function applyChunk(s: StoreContext, id: string, index: number, rows: Imp
   const live = s.live;
   s.live = false;
   try {
+    writer.prime(rows);
     for (const row of rows) {
       const outcome = writer.apply(row);
       counts[outcome.kind]++;
@@ -158,6 +159,7 @@ export function applyChunk(s: StoreContext, id: string, index: number, rows: Imp
         s.db.insert(importErrors).values({ importId: id, line: row.line, reason: outcome.reason ?? "failed", cells: row.cells }).onConflictDoNothing().run();
       }
     }
+    writer.flush();
   } finally {
     s.live = live;
   }
@@ -186,7 +188,10 @@ export function previewRows(s: StoreContext, id: string, rows: ImportRow[], poli
   const r = findImport(s, id);
   const writer = new RowWriter(s, { ...r, policy: policy ?? r.policy }, creator(r));
   s.live = false;
-  return rows.map((row) => writer.apply(row));
+  writer.prime(rows);
+  const outcomes = rows.map((row) => writer.apply(row));
+  writer.flush();
+  return outcomes;
 }
 
 const creator = (r: ImportRecord): Actor | null => (r.createdByUserId ? { userId: r.createdByUserId, name: r.createdByName ?? "", id: "", email: "", role: "member" } : null);
@@ -204,16 +209,14 @@ export function failedRows(s: StoreContext, id: string, afterLine: number, limit
 const BY_EXTERNAL = sql`SELECT id FROM contacts WHERE external_id = ${sql.placeholder("v")} LIMIT 2`;
 const BY_PHONE = sql`SELECT contact_id AS id FROM contact_phones WHERE phone_number = ${sql.placeholder("v")}`;
 const BY_EMAIL = sql`SELECT DISTINCT contact_id AS id FROM contact_emails WHERE email_normalized = ${sql.placeholder("v")} LIMIT 2`;
+const OWNERS_BY_EXTERNAL = sql`SELECT external_id AS k, id FROM contacts WHERE external_id IN (SELECT value FROM json_each(${sql.placeholder("keys")}))`;
+const OWNERS_BY_PHONE = sql`SELECT phone_number AS k, contact_id AS id FROM contact_phones WHERE phone_number IN (SELECT value FROM json_each(${sql.placeholder("keys")}))`;
+const OWNERS_BY_EMAIL = sql`SELECT DISTINCT email_normalized AS k, contact_id AS id FROM contact_emails WHERE email_normalized IN (SELECT value FROM json_each(${sql.placeholder("keys")}))`;
 const CREATED_HERE = sql`SELECT 1 AS x FROM import_created WHERE import_id = ${sql.placeholder("import")} AND contact_id = ${sql.placeholder("contact")}`;
 const CURRENT = sql`SELECT first_name, last_name, company, job_title, status, pipeline_stage, source, external_id, timezone, preferred_language, date_of_birth,
     (SELECT count(*) FROM contact_phones WHERE contact_id = c.id) AS phones,
     (SELECT json_group_array(email_normalized) FROM contact_emails WHERE contact_id = c.id) AS emails
   FROM contacts c WHERE c.id = ${sql.placeholder("id")}`;
-const INSERT_CONTACT = sql`INSERT INTO contacts (id, first_name, last_name, company, job_title, status, pipeline_stage, source, external_id, timezone,
-    preferred_language, date_of_birth, created_at, updated_at)
-  VALUES (${sql.placeholder("id")}, ${sql.placeholder("first_name")}, ${sql.placeholder("last_name")}, ${sql.placeholder("company")}, ${sql.placeholder("job_title")},
-    ${sql.placeholder("status")}, ${sql.placeholder("pipeline_stage")}, ${sql.placeholder("source")}, ${sql.placeholder("external_id")}, ${sql.placeholder("timezone")},
-    ${sql.placeholder("preferred_language")}, ${sql.placeholder("date_of_birth")}, ${sql.placeholder("now")}, ${sql.placeholder("now")})`;
 const INSERT_PHONE = sql`INSERT INTO contact_phones (id, contact_id, phone_number, digits, national_digits, label, is_preferred, created_at)
   VALUES (${sql.placeholder("id")}, ${sql.placeholder("contact")}, ${sql.placeholder("e164")}, ${sql.placeholder("digits")}, ${sql.placeholder("national")}, NULL,
     ${sql.placeholder("preferred")}, ${sql.placeholder("now")})`;
@@ -231,7 +234,24 @@ const INSERT_ADDRESS = sql`INSERT INTO contact_addresses (id, contact_id, label,
     ${sql.placeholder("zip")}, ${sql.placeholder("country")}, 1, ${sql.placeholder("now")})`;
 const INSERT_NOTE = sql`INSERT INTO notes (id, contact_id, author_user_id, call_id, area, body, created_at, updated_at)
   VALUES (${sql.placeholder("id")}, ${sql.placeholder("contact")}, ${sql.placeholder("author")}, NULL, 'manual', ${sql.placeholder("body")}, ${sql.placeholder("now")}, ${sql.placeholder("now")})`;
-const INSERT_CREATED = sql`INSERT INTO import_created (import_id, contact_id) VALUES (${sql.placeholder("import")}, ${sql.placeholder("contact")})`;
+/** A chunk's new contacts: each statement writes one table, its rows one JSON array of arrays (`rows`). */
+const BULK_PHONES = sql`INSERT INTO contact_phones (id, contact_id, phone_number, digits, national_digits, label, is_preferred, created_at)
+  SELECT value->>0, value->>1, value->>2, value->>3, value->>4, NULL, value->>5, ${sql.placeholder("now")} FROM json_each(${sql.placeholder("rows")})`;
+const BULK_EMAILS = sql`INSERT INTO contact_emails (id, contact_id, email, email_normalized, label, is_preferred, created_at)
+  SELECT value->>0, value->>1, value->>2, value->>3, NULL, value->>4, ${sql.placeholder("now")} FROM json_each(${sql.placeholder("rows")})`;
+const BULK_CONTACTS = sql`INSERT INTO contacts (id, first_name, last_name, company, job_title, status, pipeline_stage, source, external_id, timezone,
+    preferred_language, date_of_birth, created_at, updated_at)
+  SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7, value->>8, value->>9, value->>10, value->>11,
+    ${sql.placeholder("now")}, ${sql.placeholder("now")} FROM json_each(${sql.placeholder("rows")})`;
+const BULK_ADDRESSES = sql`INSERT INTO contact_addresses (id, contact_id, label, street, city, state, zip, country, is_primary, created_at)
+  SELECT value->>0, value->>1, NULL, value->>2, value->>3, value->>4, value->>5, value->>6, 1, ${sql.placeholder("now")} FROM json_each(${sql.placeholder("rows")})`;
+const BULK_TAGGED = sql`INSERT INTO contact_tags (contact_id, tag_id, created_at)
+  SELECT value->>0, value->>1, ${sql.placeholder("now")} FROM json_each(${sql.placeholder("rows")}) WHERE true ON CONFLICT DO NOTHING`;
+const BULK_ASSIGNED = sql`INSERT INTO contact_user (contact_id, member_id, created_at)
+  SELECT value->>0, value->>1, ${sql.placeholder("now")} FROM json_each(${sql.placeholder("rows")}) WHERE true ON CONFLICT DO NOTHING`;
+const BULK_NOTES = sql`INSERT INTO notes (id, contact_id, author_user_id, call_id, area, body, created_at, updated_at)
+  SELECT value->>0, value->>1, value->>2, NULL, 'manual', value->>3, ${sql.placeholder("now")}, ${sql.placeholder("now")} FROM json_each(${sql.placeholder("rows")})`;
+const BULK_CREATED = sql`INSERT INTO import_created (import_id, contact_id) SELECT ${sql.placeholder("import")}, value FROM json_each(${sql.placeholder("rows")})`;
 const TAG_BY_NAME = sql`SELECT id FROM tags WHERE name_normalized = ${sql.placeholder("name")}`;
 const INSERT_TAG = sql`INSERT INTO tags (id, name, name_normalized, color, created_at) VALUES (${sql.placeholder("id")}, ${sql.placeholder("name")}, ${sql.placeholder("normalized")}, ${sql.placeholder("color")}, ${sql.placeholder("now")})`;
 const MEMBER_BY_NAME = sql`SELECT id FROM members WHERE removed_at IS NULL AND (lower(name) = ${sql.placeholder("v")} OR lower(email) = ${sql.placeholder("v")}) LIMIT 2`;
@@ -246,6 +266,11 @@ const ADDRESS = ["street", "city", "state", "zip", "country"] as const;
 /** Matches and writes rows of one import, with the tags and members it has looked up so far. */
 class RowWriter {
   tagsCreated = 0;
+  private pending = emptyPending();
+  /** The external ids, numbers and emails of the contacts waiting in `pending`, and whose they are. */
+  private readonly pendingKeys = new Map<string, string>();
+  /** Whose each external id, number and email of the chunk is (prime(), then kept current). */
+  private readonly known = new Map<string, string[]>();
   private readonly tags = new Map<string, string>();
   private readonly members = new Map<string, string | null>();
   private readonly now = nowIso();
@@ -279,21 +304,23 @@ class RowWriter {
 
   /** The one contact the row's external id, numbers and emails point to; a reason if they point to two. */
   private match(row: ImportRow): { id: string; why: string } | string | null {
+    // A row matching a contact created earlier in this chunk: write those first, then match as usual.
+    if (identifiers(row).some((k) => this.pendingKeys.has(k))) this.flush();
     const found = new Map<string, string>();
-    const note = (ids: { id: string }[], why: string) => {
-      for (const { id } of ids) if (!found.has(id)) found.set(id, why);
+    const note = (ids: string[], why: string) => {
+      for (const id of ids) if (!found.has(id)) found.set(id, why);
     };
     const ext = row.fields.external_id;
     if (ext) {
-      const ids = this.s.prepared<{ id: string }>(BY_EXTERNAL, { v: ext });
+      const ids = this.owners(`x:${ext}`);
       if (ids.length > 1) return `external id ${ext} belongs to more than one contact; merge them first`;
       note(ids, `external id ${ext}`);
     }
-    for (const p of row.phones) note(this.s.prepared<{ id: string }>(BY_PHONE, { v: p.e164 }), `phone ${p.e164}`);
+    for (const p of row.phones) note(this.owners(`p:${p.e164}`), `phone ${p.e164}`);
     // An email several contacts share identifies nobody: it only matters when nothing else matches.
     let shared: string | null = null;
     for (const e of row.emails) {
-      const ids = this.s.prepared<{ id: string }>(BY_EMAIL, { v: e.toLowerCase() });
+      const ids = this.owners(`e:${e.toLowerCase()}`);
       if (ids.length > 1) shared ??= e;
       else note(ids, `email ${e}`);
     }
@@ -303,37 +330,86 @@ class RowWriter {
     return first ? { id: first[0], why: first[1] } : null;
   }
 
+  /**
+   * Looks up every external id, number and email of the chunk's rows at once (three statements
+   * instead of two or three a row); the writer keeps the answers current as it writes.
+   */
+  prime(rows: ImportRow[]) {
+    const keys = new Set(rows.flatMap((r) => (r.error ? [] : identifiers(r))));
+    for (const key of keys) this.known.set(key, []);
+    const values = (prefix: string) => JSON.stringify([...keys].filter((k) => k.startsWith(prefix)).map((k) => k.slice(2)));
+    for (const [prefix, statement] of [["x:", OWNERS_BY_EXTERNAL], ["p:", OWNERS_BY_PHONE], ["e:", OWNERS_BY_EMAIL]] as const) {
+      for (const { k, id } of this.s.prepared<{ k: string; id: string }>(statement, { keys: values(prefix) })) this.own(`${prefix}${k}`, id);
+    }
+  }
+
+  /** The contacts an external id ("x:…"), number ("p:…") or email ("e:…", lower case) belongs to. */
+  private owners(key: string): string[] {
+    let ids = this.known.get(key);
+    if (!ids) {
+      const statement = key.startsWith("x:") ? BY_EXTERNAL : key.startsWith("p:") ? BY_PHONE : BY_EMAIL;
+      ids = this.s.prepared<{ id: string }>(statement, { v: key.slice(2) }).map((r) => r.id);
+      this.known.set(key, ids);
+    }
+    return ids;
+  }
+
+  /** Notes that `key` now belongs to `id` too (the writer wrote it). */
+  private own(key: string, id: string) {
+    const ids = this.known.get(key) ?? [];
+    if (!ids.includes(id)) ids.push(id);
+    this.known.set(key, ids);
+  }
+
+  /**
+   * A new contact, written with the others of the chunk by flush(): one statement a table for
+   * the whole chunk instead of one a row (a statement is the unit of cost in a Durable Object).
+   */
   private create(row: ImportRow, memberIds: string[]): string {
     const id = newId();
     const f = row.fields;
-    const now = this.now;
-    this.s.prepared(INSERT_CONTACT, {
-      id,
-      first_name: f.first_name ?? "",
-      last_name: f.last_name ?? "",
-      company: f.company ?? null,
-      job_title: f.job_title ?? null,
-      status: f.status ?? "active",
-      pipeline_stage: f.pipeline_stage ?? null,
-      source: f.source ?? "import",
-      external_id: f.external_id ?? null,
-      timezone: f.timezone ?? null,
-      preferred_language: f.preferred_language ?? null,
-      date_of_birth: f.date_of_birth ?? null,
-      now,
-    });
-    row.phones.forEach((p, i) => this.s.prepared(INSERT_PHONE, { id: newId(), contact: id, e164: p.e164, digits: p.digits, national: p.nationalDigits, preferred: i === 0 ? 1 : 0, now }));
-    row.emails.forEach((e, i) => this.s.prepared(INSERT_EMAIL, { id: newId(), contact: id, email: e, normalized: e.toLowerCase(), preferred: i === 0 ? 1 : 0, now }));
-    for (const name of row.tags) this.s.prepared(INSERT_TAGGED, { contact: id, tag: this.tag(name), now });
-    for (const member of memberIds) this.s.prepared(INSERT_ASSIGNED, { contact: id, member, now });
-    if (row.address) this.s.prepared(INSERT_ADDRESS, { id: newId(), contact: id, ...addressValues(row.address), now });
-    if (row.note) this.s.prepared(INSERT_NOTE, { id: newId(), contact: id, author: this.actor?.userId ?? null, body: row.note, now });
-    this.s.prepared(INSERT_CREATED, { import: this.imp.id, contact: id });
-    if (this.s.wants("contact.created")) {
-      const [contact] = loadContacts(this.s, [id]);
-      if (contact) contactCreated(this.s, contact);
+    const p = this.pending;
+    p.contacts.push([id, f.first_name ?? "", f.last_name ?? "", f.company ?? null, f.job_title ?? null, f.status ?? "active", f.pipeline_stage ?? null,
+      f.source ?? "import", f.external_id ?? null, f.timezone ?? null, f.preferred_language ?? null, f.date_of_birth ?? null]);
+    row.phones.forEach((ph, i) => p.phones.push([newId(), id, ph.e164, ph.digits, ph.nationalDigits, i === 0 ? 1 : 0]));
+    row.emails.forEach((e, i) => p.emails.push([newId(), id, e, e.toLowerCase(), i === 0 ? 1 : 0]));
+    for (const name of row.tags) p.tagged.push([id, this.tag(name)]);
+    for (const member of memberIds) p.assigned.push([id, member]);
+    if (row.address) {
+      const a = addressValues(row.address);
+      p.addresses.push([newId(), id, a.street, a.city, a.state, a.zip, a.country]);
     }
+    if (row.note) p.notes.push([newId(), id, this.actor?.userId ?? null, row.note]);
+    for (const key of identifiers(row)) this.pendingKeys.set(key, id);
     return id;
+  }
+
+  /**
+   * Writes the contacts create() collected. Numbers and emails go first, the contacts after: the
+   * search index's triggers then build each contact's entry once, with its numbers and emails,
+   * instead of three times (their foreign key is checked at commit: PRAGMA defer_foreign_keys
+   * lasts until the transaction ends).
+   */
+  flush() {
+    const p = this.pending;
+    if (p.contacts.length === 0) return;
+    const now = this.now;
+    const write = (statement: SQL, rows: unknown[][]) => {
+      if (rows.length) this.s.prepared(statement, { rows: JSON.stringify(rows), now });
+    };
+    this.s.run(sql`PRAGMA defer_foreign_keys = ON`);
+    write(BULK_PHONES, p.phones);
+    write(BULK_EMAILS, p.emails);
+    write(BULK_CONTACTS, p.contacts);
+    write(BULK_ADDRESSES, p.addresses);
+    write(BULK_TAGGED, p.tagged);
+    write(BULK_ASSIGNED, p.assigned);
+    write(BULK_NOTES, p.notes);
+    this.s.prepared(BULK_CREATED, { import: this.imp.id, rows: JSON.stringify(p.contacts.map((c) => c[0])) });
+    if (this.s.wants("contact.created")) for (const contact of loadContacts(this.s, p.contacts.map((c) => c[0] as string))) contactCreated(this.s, contact);
+    for (const [key, id] of this.pendingKeys) this.own(key, id);
+    this.pending = emptyPending();
+    this.pendingKeys.clear();
   }
 
   /** Adds what the row has and the contact lacks (or, overwriting, replaces fields); answers what changed, in words. */
@@ -349,6 +425,7 @@ class RowWriter {
       if (policy === "overwrite" ? old !== value : old === null || old === "") set[field] = value;
     }
     const fields = Object.keys(set);
+    if (set.external_id) this.own(`x:${set.external_id}`, id);
     if (fields.length) {
       this.s.run(sql`UPDATE contacts SET ${sql.join(
         fields.map((f) => sql`${sql.identifier(f)} = ${set[f]}`),
@@ -359,8 +436,9 @@ class RowWriter {
     let phones = Number(current.phones);
     let added = 0;
     for (const p of row.phones) {
-      if (this.s.prepared(BY_PHONE, { v: p.e164 }).length) continue;
+      if (this.owners(`p:${p.e164}`).length) continue;
       this.s.prepared(INSERT_PHONE, { id: newId(), contact: id, e164: p.e164, digits: p.digits, national: p.nationalDigits, preferred: phones === 0 ? 1 : 0, now });
+      this.own(`p:${p.e164}`, id);
       phones++;
       added++;
     }
@@ -370,6 +448,7 @@ class RowWriter {
     for (const e of row.emails) {
       if (emails.has(e.toLowerCase())) continue;
       this.s.prepared(INSERT_EMAIL, { id: newId(), contact: id, email: e, normalized: e.toLowerCase(), preferred: emails.size === 0 ? 1 : 0, now });
+      this.own(`e:${e.toLowerCase()}`, id);
       emails.add(e.toLowerCase());
       added++;
     }
@@ -420,5 +499,22 @@ class RowWriter {
     return this.members.get(key) ?? null;
   }
 }
+
+const emptyPending = () => ({
+  contacts: [] as unknown[][],
+  phones: [] as unknown[][],
+  emails: [] as unknown[][],
+  addresses: [] as unknown[][],
+  tagged: [] as unknown[][],
+  assigned: [] as unknown[][],
+  notes: [] as unknown[][],
+});
+
+/** What a row can match a contact by, as keys. */
+const identifiers = (row: ImportRow) => [
+  ...(row.fields.external_id ? [`x:${row.fields.external_id}`] : []),
+  ...row.phones.map((p) => `p:${p.e164}`),
+  ...row.emails.map((e) => `e:${e.toLowerCase()}`),
+];
 
 const addressValues = (a: Record<string, string>) => ({ street: a.street ?? null, city: a.city ?? null, state: a.state ?? null, zip: a.zip ?? null, country: a.country ?? null });

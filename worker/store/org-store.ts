@@ -447,7 +447,7 @@ export class OrgStore extends DurableObject<Env> {
   startImport(id: string, patch: { mapping?: (ImportField | null)[]; policy?: ImportPolicy }) { return this.answer((s) => imports.startImport(s, id, patch)); }
   cancelImport(id: string) { return this.answer((s) => imports.cancelImport(s, id)); }
   failImport(id: string, detail: string) { return this.answer((s) => imports.failImport(s, id, detail)); }
-  nextImportChunk(id: string) { return this.answer((s) => imports.nextChunk(s, id)); }
+  importPlan(id: string) { return this.answer((s) => imports.importPlan(s, id)); }
   applyImportChunk(id: string, index: number, rows: ImportRow[]) { return this.answer((s) => imports.applyChunk(s, id, index, rows, null)); }
   previewSource(id: string) { return this.answer((s) => imports.previewSource(s, id)); }
   /** What the preview's rows would come to, written in a transaction that is rolled back. */
