@@ -156,6 +156,9 @@ const SNAPSHOT_TABLES = [
   "contact_search_keys",
   "consent_events",
   "blocked_numbers",
+  "saved_views",
+  "imports",
+  "import_errors",
 ] as const;
 
 /**

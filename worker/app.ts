@@ -22,6 +22,7 @@ import { integrationsRoutes } from "./routes/integrations";
 import { twilioRoutes } from "./routes/twilio";
 import { privacyRoutes } from "./routes/privacy";
 import { importsRoutes } from "./routes/imports";
+import { viewsRoutes } from "./routes/views";
 import { blockedNumbersRoutes } from "./routes/blocked-numbers";
 import { consentRoutes } from "./routes/consent";
 import { liveRoutes } from "./routes/live";
@@ -170,6 +171,7 @@ export function createApp() {
     .route("/", blockedNumbersRoutes)
     .route("/", privacyRoutes)
     .route("/", importsRoutes)
+    .route("/", viewsRoutes)
     .route("/", organizationRoutes);
 
   api.openAPIRegistry.registerComponent("securitySchemes", "session", {

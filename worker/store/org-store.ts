@@ -14,6 +14,7 @@ import type { Proposal } from "../schemas/enrichment";
 import type { InboundInputT, SendInputT } from "../schemas/messages";
 import type { NoteCreateT, NotesQueryT } from "../schemas/notes";
 import type { TodoInputT } from "../schemas/todos";
+import type { ViewInputT, ViewUpdateT } from "../schemas/views";
 import type { WebhookEndpointInputT, WebhookEndpointUpdateT } from "../schemas/webhooks";
 import type { ImportField, ImportPolicy, ImportRow } from "../lib/import-csv";
 import { enqueueWebhookDeliveries } from "../jobs/queues";
@@ -41,6 +42,7 @@ import * as schema from "./schema";
 import * as settings from "./settings";
 import * as tags from "./tags";
 import * as todos from "./todos";
+import * as views from "./views";
 import * as webhooks from "./webhooks";
 
 /** What a store method answers: its value, or the problem to answer the request with. */
@@ -438,6 +440,12 @@ export class OrgStore extends DurableObject<Env> {
     this.wake();
     return answer;
   }
+
+  // Saved views of the contact list
+  listViews(viewer: notes.Viewer & { userId: string }) { return this.answer((s) => views.listViews(s, viewer)); }
+  createView(body: ViewInputT, actor: members.Actor & notes.Viewer) { return this.answer((s) => views.createView(s, body, actor)); }
+  updateView(id: string, body: ViewUpdateT, viewer: notes.Viewer) { return this.answer((s) => views.updateView(s, id, body, viewer)); }
+  deleteView(id: string, viewer: notes.Viewer) { return this.answer((s) => views.deleteView(s, id, viewer)); }
 
   // CSV imports
   createImport(input: imports.NewImport, actor: members.Actor) { return this.answer((s) => imports.createImport(s, input, actor)); }

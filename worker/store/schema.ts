@@ -570,3 +570,21 @@ export const importCreated = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.importId, t.contactId] }), index("import_created_contact_idx").on(t.contactId)],
 );
+
+/**
+ * A saved view of the contact list: a name and the list's query (search, tags, sort: the list
+ * route's own parameters, so new filters need no migration), private to its owner or shared.
+ */
+export const savedViews = sqliteTable(
+  "saved_views",
+  {
+    id: id(),
+    name: text("name").notNull(),
+    query: text("query", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    shared: integer("shared", { mode: "boolean" }).notNull().default(false),
+    ownerUserId: text("owner_user_id").notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("saved_views_owner_idx").on(t.ownerUserId)],
+);

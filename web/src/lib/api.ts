@@ -476,3 +476,22 @@ export const startImport = (id: string, patch: { mapping?: (ImportField | null)[
 export const cancelImport = (id: string) => read<Import>(() => imports[":id"].cancel.$post({ param: { id } }));
 /** The failed rows with their reasons (a link the browser downloads). */
 export const importErrorsUrl = (id: string) => `${path("imports", id)}/errors.csv`;
+
+// ---- Saved views ----------------------------------------------------------------------------
+
+export type SavedView = InferResponseType<typeof api.views.$get, 200>[number];
+export type ViewInput = InferRequestType<typeof api.views.$post>["json"];
+
+export const listViews = () => read<SavedView[]>(() => api.views.$get());
+export const createView = (input: ViewInput) => read<SavedView>(() => api.views.$post({ json: input }));
+export const updateView = (id: string, input: Partial<ViewInput>) => read<SavedView>(() => api.views[":id"].$put({ param: { id }, json: input }));
+export const deleteView = (id: string) => sendNoContent("DELETE", path("views", id));
+
+/** What a view selects, from the list's state (the URL): only what differs from the defaults. */
+export function viewQuery(q: ListQuery, defaultSort: Sort): ViewInput["query"] {
+  return {
+    ...(q.search.trim() ? { search: q.search.trim() } : {}),
+    ...(q.tagIds.length ? { tag_ids: q.tagIds } : {}),
+    ...(q.sort !== defaultSort ? { sort: q.sort } : {}),
+  };
+}
