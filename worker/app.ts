@@ -23,6 +23,7 @@ import { twilioRoutes } from "./routes/twilio";
 import { privacyRoutes } from "./routes/privacy";
 import { importsRoutes } from "./routes/imports";
 import { viewsRoutes } from "./routes/views";
+import { bulkRoutes } from "./routes/bulk";
 import { blockedNumbersRoutes } from "./routes/blocked-numbers";
 import { consentRoutes } from "./routes/consent";
 import { liveRoutes } from "./routes/live";
@@ -147,6 +148,7 @@ export function createApp() {
     .basePath("/api")
     // Before contactsRoutes: /contacts/assignments must not be taken for /contacts/{id}.
     .route("/", assignmentsRoutes)
+    .route("/", bulkRoutes)
     .route("/", callsRoutes)
     .route("/", callerContextRoutes)
     .route("/", contactsRoutes)

@@ -57,7 +57,7 @@ const bulkRoute = apiRoute({
 });
 
 /** The member as D1 (the source of truth) has them, or 404: the store's copy is refreshed with it. */
-async function memberRecord(db: Db, organizationId: string, memberId: string) {
+export async function memberRecord(db: Db, organizationId: string, memberId: string) {
   const [row] = await db
     .select({ id: member.id, userId: member.userId, role: member.role, name: user.name, email: user.email })
     .from(member)

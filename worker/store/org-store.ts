@@ -15,12 +15,14 @@ import type { InboundInputT, SendInputT } from "../schemas/messages";
 import type { NoteCreateT, NotesQueryT } from "../schemas/notes";
 import type { TodoInputT } from "../schemas/todos";
 import type { ViewInputT, ViewUpdateT } from "../schemas/views";
+import type { BulkAction } from "../schemas/bulk";
 import type { WebhookEndpointInputT, WebhookEndpointUpdateT } from "../schemas/webhooks";
 import type { ImportField, ImportPolicy, ImportRow } from "../lib/import-csv";
 import { enqueueWebhookDeliveries } from "../jobs/queues";
 import * as activity from "./activity";
 import * as assignments from "./assignments";
 import * as blocked from "./blocked";
+import * as bulk from "./bulk";
 import { callerContext } from "./caller-context";
 import * as calls from "./calls";
 import * as channels from "./channels";
@@ -256,7 +258,21 @@ export class OrgStore extends DurableObject<Env> {
     }
     await this.dispatchWebhooks();
     this.pruneWebhookLog();
+    this.bulkStep();
     this.wake();
+  }
+
+  /** One chunk of the running bulk change (the alarm comes back at once for the next). */
+  private bulkStep() {
+    const id = this.ctx.storage.transactionSync(() => bulk.runningBulkJob(this.s));
+    if (!id) return;
+    try {
+      const answer = this.answer((s) => bulk.bulkStep(s, id));
+      if (!answer.ok) throw new Error(answer.problem.detail);
+    } catch (err) {
+      console.error("bulk change failed", err);
+      this.answer((s) => bulk.failBulk(s, id, err instanceof Error ? err.message : String(err)));
+    }
   }
 
   /** Due deliveries to the webhook queue (marked queued first; put back if the queue refuses them). */
@@ -282,10 +298,12 @@ export class OrgStore extends DurableObject<Env> {
     this.ctx.storage.kv.put(PRUNED_KEY, Date.now());
   }
 
-  /** Sets the alarm for what waits next: R2 deletions now, else the next webhook delivery due. */
+  /** Sets the alarm for what waits next: R2 deletions and bulk changes now, else the next webhook delivery due. */
   private wake() {
-    const blobs = this.ctx.storage.sql.exec("SELECT 1 FROM blob_deletions LIMIT 1").toArray().length > 0;
-    const at = blobs ? Date.now() : webhooks.nextWakeAt(this.s);
+    const due =
+      this.ctx.storage.sql.exec("SELECT 1 FROM blob_deletions LIMIT 1").toArray().length > 0 ||
+      this.ctx.storage.sql.exec("SELECT 1 FROM bulk_jobs WHERE status = 'running' LIMIT 1").toArray().length > 0;
+    const at = due ? Date.now() : webhooks.nextWakeAt(this.s);
     if (at !== null) this.ctx.storage.setAlarm(Math.max(at, Date.now()));
   }
 
@@ -440,6 +458,12 @@ export class OrgStore extends DurableObject<Env> {
     this.wake();
     return answer;
   }
+
+  // Bulk changes
+  startBulk(action: BulkAction, target: bulk.BulkTarget, actor: members.Actor, member: members.MemberRecord | null) {
+    return this.answer((s) => bulk.startBulk(s, action, target, actor, member));
+  }
+  getBulkJob(id: string) { return this.answer((s) => bulk.getBulkJob(s, id)); }
 
   // Saved views of the contact list
   listViews(viewer: notes.Viewer & { userId: string }) { return this.answer((s) => views.listViews(s, viewer)); }

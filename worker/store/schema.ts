@@ -588,3 +588,37 @@ export const savedViews = sqliteTable(
   },
   (t) => [index("saved_views_owner_idx").on(t.ownerUserId)],
 );
+
+/**
+ * A change to many contacts at once (POST /api/contacts/bulk). A small one is applied in the
+ * request's own transaction; a large one keeps its contacts (bulk_job_items, a snapshot of the
+ * selection in the list's order) and the store's alarm applies it a chunk a transaction.
+ */
+export const bulkJobs = sqliteTable("bulk_jobs", {
+  id: id(),
+  /** {type: add_tag|remove_tag|assign|unassign|set_status|delete, tag_id?, member_id?, status?} */
+  action: text("action", { mode: "json" }).$type<Record<string, string>>().notNull(),
+  status: text("status", { enum: ["running", "done", "failed"] }).notNull(),
+  total: integer("total").notNull(),
+  doneCount: integer("done_count").notNull().default(0),
+  /** Contacts the action changed (a tag already there, a contact deleted meanwhile: not counted). */
+  affected: integer("affected").notNull().default(0),
+  detail: text("detail"),
+  createdByUserId: text("created_by_user_id"),
+  createdByName: text("created_by_name"),
+  createdAt: createdAt(),
+  finishedAt: text("finished_at"),
+  updatedAt: updatedAt(),
+});
+
+export const bulkJobItems = sqliteTable(
+  "bulk_job_items",
+  {
+    jobId: text("job_id")
+      .notNull()
+      .references(() => bulkJobs.id, { onDelete: "cascade" }),
+    position: integer("position").notNull(),
+    contactId: text("contact_id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.jobId, t.position] })],
+);

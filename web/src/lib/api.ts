@@ -495,3 +495,12 @@ export function viewQuery(q: ListQuery, defaultSort: Sort): ViewInput["query"] {
     ...(q.sort !== defaultSort ? { sort: q.sort } : {}),
   };
 }
+
+// ---- Bulk changes ---------------------------------------------------------------------------
+
+export type BulkInput = InferRequestType<typeof api.contacts.bulk.$post>["json"];
+export type BulkAction = BulkInput["action"];
+export type BulkJob = InferResponseType<typeof api.contacts.bulk.$post, 200>;
+
+export const bulkChange = (input: BulkInput) => read<BulkJob>(() => api.contacts.bulk.$post({ json: input }));
+export const getBulkJob = (id: string) => read<BulkJob>(() => api["bulk-jobs"][":id"].$get({ param: { id } }));
