@@ -168,7 +168,8 @@ export async function doNotContactAndNoPhoneExplainWhyTextsAreOff(t) {
   // said in words and the text is kept.
   await page.getByRole("region", { name: "Contact details" }).getByLabel("Status").selectOption("active");
   await until("the status to be saved", async () => (await ok("GET", `/api/contacts/${dnc.id}`)).status === "active");
-  assert.equal(await composer.isDisabled(), false);
+  // The page shows the saved status a moment after the server has it.
+  await until("the compose bar to open", async () => !(await composer.isDisabled()));
   await api("PUT", `/api/contacts/${dnc.id}`, { status: "do_not_contact" });
   await composer.fill("Are you still interested?");
   await feed(page).getByRole("button", { name: "Send" }).click();

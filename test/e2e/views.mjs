@@ -28,6 +28,8 @@ export async function aMemberSavesAViewOfTheListAndComesBackToIt(t) {
   const saved = views.getByRole("link", { name: /VIP patients/ });
   await saved.waitFor();
   assert.equal(await saved.getAttribute("aria-current"), "page");
+  // Once the list has read again for the view's URL (it is dimmed while it loads).
+  await page.locator('section[aria-label="Contacts"][aria-busy="false"]').waitFor();
   await screenshot(t, page, "views-list-1280");
   await expectAccessible(page, "contact list with a saved view");
 
