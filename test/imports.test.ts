@@ -1,9 +1,10 @@
 import Papa from "papaparse";
+import { runDurableObjectAlarm } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { CHUNK_ROWS } from "../worker/lib/import-csv";
 import { orgStore } from "../worker/store/client";
-import { type Json, type Org, ORIGIN, addMember, call, createContact, createOrg, expectProblem, orgSnapshot, runQueue, storeRows, until } from "./helpers";
+import { type Json, type Org, ORIGIN, addMember, call, createContact, createOrg, expectProblem, orgSnapshot, runQueue, storeExec, storeRows, until } from "./helpers";
 
 // CSV import: upload, automatic mapping, preview (nothing written), the queue's consumer writing
 // chunks in order, the three match policies, duplicates inside one file, redelivery, cancel,
@@ -277,6 +278,21 @@ describe("importing", () => {
     expectProblem(await call("POST", `/api/imports/${draft.body.id}/cancel`, { cookie: o.owner.cookie }), 409);
     expectProblem(await call("POST", `/api/imports/${draft.body.id}/start`, { cookie: o.owner.cookie, body: {} }), 409);
     await until("the uploaded file to be deleted", async () => (await importFiles(o)).length === 0);
+  });
+
+  it("discards a draft nobody started within a day, with its uploaded file", async () => {
+    const o = await createOrg();
+    const fresh = await upload(o, "Name,Phone\nAda,2125550170\n");
+    const stale = await upload(o, "Name,Phone\nBob,2125550171\n");
+    await storeExec(o.id, [["UPDATE imports SET created_at = ? WHERE id = ?", new Date(Date.now() - 25 * 3600_000).toISOString(), stale.body.id]]);
+    const store = env.ORG_STORE.get(env.ORG_STORE.idFromName(o.id));
+    await until("the stale draft's file to be deleted", async () => {
+      await runDurableObjectAlarm(store);
+      return (await importFiles(o)).length === 1;
+    });
+    expect(await importFiles(o)).toEqual([`${o.id}/imports/${fresh.body.id}.csv`]);
+    expect((await call("GET", `/api/imports/${stale.body.id}`, { cookie: o.owner.cookie })).body).toMatchObject({ status: "cancelled", detail: expect.stringMatching(/^Not started within a day/) });
+    expect((await call("GET", `/api/imports/${fresh.body.id}`, { cookie: o.owner.cookie })).body.status).toBe("draft");
   });
 
   it("reads back its own export: the same contacts in another organization", async () => {

@@ -98,6 +98,21 @@ export function cancelImport(s: StoreContext, id: string): ImportJson {
   return getImport(s, id);
 }
 
+/** A draft not started within this long is discarded, with its uploaded file (it holds every row). */
+export const DRAFT_TTL_MS = 24 * 3600_000;
+
+/** Discards the drafts uploaded before `before` (the store's alarm). */
+export function expireDrafts(s: StoreContext, before: string) {
+  const stale = s.db.select().from(imports).where(sql`${imports.status} = 'draft' AND ${imports.createdAt} < ${before}`).all();
+  for (const r of stale) finish(s, r, "cancelled", "Not started within a day of the upload: the uploaded file was deleted. Upload it again to import it.");
+}
+
+/** When the oldest draft expires (epoch ms), if there is one. */
+export function nextDraftExpiry(s: StoreContext): number | null {
+  const row = s.get<{ at: string | null }>(sql`SELECT min(created_at) AS at FROM imports WHERE status = 'draft'`);
+  return row?.at ? Date.parse(row.at) + DRAFT_TTL_MS : null;
+}
+
 /** The import stopped on its own (the queue gave up on a chunk): why, in words. */
 export function failImport(s: StoreContext, id: string, detail: string) {
   const r = findImport(s, id);
@@ -187,11 +202,17 @@ export function applyChunk(s: StoreContext, id: string, index: number, rows: Imp
 export function previewRows(s: StoreContext, id: string, rows: ImportRow[], policy: ImportPolicy | undefined): Outcome[] {
   const r = findImport(s, id);
   const writer = new RowWriter(s, { ...r, policy: policy ?? r.policy }, creator(r));
+  // Nothing of a preview reaches the open tabs (its transaction is rolled back anyway).
+  const live = s.live;
   s.live = false;
-  writer.prime(rows);
-  const outcomes = rows.map((row) => writer.apply(row));
-  writer.flush();
-  return outcomes;
+  try {
+    writer.prime(rows);
+    const outcomes = rows.map((row) => writer.apply(row));
+    writer.flush();
+    return outcomes;
+  } finally {
+    s.live = live;
+  }
 }
 
 const creator = (r: ImportRecord): Actor | null => (r.createdByUserId ? { userId: r.createdByUserId, name: r.createdByName ?? "", id: "", email: "", role: "member" } : null);

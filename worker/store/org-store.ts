@@ -259,6 +259,7 @@ export class OrgStore extends DurableObject<Env> {
     await this.dispatchWebhooks();
     this.pruneWebhookLog();
     this.bulkStep();
+    this.answer((s) => imports.expireDrafts(s, new Date(Date.now() - imports.DRAFT_TTL_MS).toISOString()));
     this.wake();
   }
 
@@ -298,12 +299,13 @@ export class OrgStore extends DurableObject<Env> {
     this.ctx.storage.kv.put(PRUNED_KEY, Date.now());
   }
 
-  /** Sets the alarm for what waits next: R2 deletions and bulk changes now, else the next webhook delivery due. */
+  /** Sets the alarm for what waits next: R2 deletions and bulk changes now, else the next webhook delivery due or import draft to expire. */
   private wake() {
     const due =
       this.ctx.storage.sql.exec("SELECT 1 FROM blob_deletions LIMIT 1").toArray().length > 0 ||
       this.ctx.storage.sql.exec("SELECT 1 FROM bulk_jobs WHERE status = 'running' LIMIT 1").toArray().length > 0;
-    const at = due ? Date.now() : webhooks.nextWakeAt(this.s);
+    const later = [webhooks.nextWakeAt(this.s), imports.nextDraftExpiry(this.s)].filter((t) => t !== null);
+    const at = due ? Date.now() : later.length ? Math.min(...later) : null;
     if (at !== null) this.ctx.storage.setAlarm(Math.max(at, Date.now()));
   }
 
@@ -472,7 +474,11 @@ export class OrgStore extends DurableObject<Env> {
   deleteView(id: string, viewer: notes.Viewer) { return this.answer((s) => views.deleteView(s, id, viewer)); }
 
   // CSV imports
-  createImport(input: imports.NewImport, actor: members.Actor) { return this.answer((s) => imports.createImport(s, input, actor)); }
+  createImport(input: imports.NewImport, actor: members.Actor) {
+    const answer = this.answer((s) => imports.createImport(s, input, actor));
+    this.wake();
+    return answer;
+  }
   getImport(id: string) { return this.answer((s) => imports.getImport(s, id)); }
   listImports(limit: number) { return this.answer((s) => imports.listImports(s, limit)); }
   updateImport(id: string, patch: { mapping?: (ImportField | null)[]; policy?: ImportPolicy }) { return this.answer((s) => imports.updateImport(s, id, patch)); }
