@@ -121,7 +121,7 @@ import { queryRows, runSqlite } from "./bench/sqlite";
 import { ms, seconds, summarize, table } from "./bench/stats";
 import { d1File, queryEachStore, restore, storeFiles } from "./bench/stores";
 import { exportFloor, exportReport, exportThroughWorker } from "./bench/export";
-import { importFiles, importFloor, importReport, importsThroughApp } from "./bench/imports";
+import { importFiles, importFloor, importReport, importsThroughApp, resolveDuringImportLine } from "./bench/imports";
 import { type TenantsReport, coldLines, coldStarts, tenantsLoad, tenantsTable, tenantsVerdicts } from "./bench/tenants";
 import { type WebhooksReport, WEBHOOKS, webhooksLines, webhooksSection } from "./bench/webhooks";
 import { type RunningWorker, appConfig, buildWorker, killWorkers, sessionCookie, startWorker, timedGet, wrangler } from "./bench/worker";
@@ -1010,11 +1010,12 @@ async function main() {
     console.log(`  sqlite3 imported the file in ${ms(floor.ms)} ms (${load()})`);
     const worker = await startApp(ctx);
     try {
-      const app = await importsThroughApp(worker.url, files, (line) => console.log(`  ${line} (${load()})`));
+      const { best, resolve } = await importsThroughApp(worker.url, files, (line) => console.log(`  ${line} (${load()})`));
       loads.push(loadNow());
-      const r = importReport(app, floor, files);
+      const r = importReport(best, floor, files);
       console.log(r.text);
-      importSummary = r.summary;
+      console.log(`  ${resolveDuringImportLine(resolve)}`);
+      importSummary = `${r.summary}; ${resolveDuringImportLine(resolve)}`;
     } finally {
       await worker.stop();
     }

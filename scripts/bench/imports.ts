@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { FIRST_NAMES, LAST_NAMES, TAG_NAMES } from "./names";
 import { Random } from "./random";
 import { runSqlite } from "./sqlite";
+import { percentile } from "./stats";
 import { newOrganization } from "./webhooks";
 
 export const IMPORT_TARGET = 0.2;
@@ -71,6 +72,29 @@ export interface ImportResult {
   counts: { created: number; updated: number; skipped: number; failed: number };
 }
 
+/** Known callers resolved one after another (API key) until `stop` says so: each one's latency. */
+async function resolveLoop(app: string, key: string, stop: () => boolean, minMs = 0): Promise<number[]> {
+  const latencies: number[] = [];
+  const start = performance.now();
+  for (let i = 0; !stop() || performance.now() - start < minMs; i++) {
+    const t = performance.now();
+    const res = await fetch(`${app}/api/contacts/resolve`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      body: JSON.stringify({ phone: phone(ROWS + (i % MATCHING)) }),
+    });
+    await res.text();
+    if (res.status !== 200) throw new Error(`resolve answered ${res.status}`);
+    latencies.push(performance.now() - t);
+  }
+  return latencies;
+}
+
+export interface ResolveDuringImport {
+  alone: number[];
+  during: number[];
+}
+
 /** Uploads, starts and waits: the import's whole time, from the upload's first byte to done. */
 async function importThroughApp(call: Awaited<ReturnType<typeof newOrganization>>, csv: string, name: string): Promise<ImportResult> {
   const start = performance.now();
@@ -89,17 +113,41 @@ async function importThroughApp(call: Awaited<ReturnType<typeof newOrganization>
   }
 }
 
-/** The app: a new organization per run, its existing contacts imported first (not timed). Best of RUNS. */
-export async function importsThroughApp(app: string, files: ImportFiles, log: (line: string) => void): Promise<ImportResult> {
+/**
+ * The app: a new organization per run, its existing contacts imported first (not timed). Best of
+ * RUNS. In the last run, a client also resolves known callers of the organization one after
+ * another while the import runs, and for 3 s before it alone: how long a call waits behind it.
+ */
+export async function importsThroughApp(app: string, files: ImportFiles, log: (line: string) => void): Promise<{ best: ImportResult; resolve: ResolveDuringImport }> {
   let best: ImportResult | undefined;
+  const resolve: ResolveDuringImport = { alone: [], during: [] };
   for (let run = 0; run < RUNS; run++) {
     const call = await newOrganization(app, `Bench Import ${run + 1}`);
     await importThroughApp(call, files.existing, "existing.csv");
-    const result = await importThroughApp(call, files.file, "contacts.csv");
+    let result: ImportResult;
+    if (run === RUNS - 1) {
+      const key = await call("POST", "/api/api-keys", { name: "bench" });
+      if (key.status !== 201) throw new Error(`api key: ${key.status}`);
+      resolve.alone = await resolveLoop(app, key.json.key, () => true, 3000);
+      let importing = true;
+      const during = resolveLoop(app, key.json.key, () => !importing);
+      result = await importThroughApp(call, files.file, "contacts.csv").finally(() => (importing = false));
+      resolve.during = await during;
+    } else {
+      result = await importThroughApp(call, files.file, "contacts.csv");
+    }
     log(`run ${run + 1}: ${result.rows.toLocaleString("en-US")} rows in ${(result.ms / 1000).toFixed(2)} s (upload and check ${(result.uploadMs / 1000).toFixed(2)} s): ${JSON.stringify(result.counts)}`);
     if (!best || result.ms < best.ms) best = result;
   }
-  return best as ImportResult;
+  return { best: best as ImportResult, resolve };
+}
+
+export function resolveDuringImportLine(r: ResolveDuringImport): string {
+  const f = (xs: number[], p: number) => percentile(xs, p).toFixed(1);
+  return (
+    `known callers resolved one after another (API key, c=1): alone p50 ${f(r.alone, 50)} ms, p99 ${f(r.alone, 99)} ms, max ${f(r.alone, 100)} ms (${r.alone.length});` +
+    ` while the import ran p50 ${f(r.during, 50)} ms, p99 ${f(r.during, 99)} ms, max ${f(r.during, 100)} ms (${r.during.length})`
+  );
 }
 
 const FLOOR_SQL = (now: string) => `
