@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { adminAccess, memberAccess, rateLimited } from "../auth/guard";
 import { csvHeader, csvRows } from "../lib/contacts-csv";
+import { textStream } from "../http/text-stream";
 import type { StoreClient } from "../store/client";
 import { IdParam, PhoneConflictSchema, apiRoute, createRouter, jsonBody, jsonContent, noContent } from "../http/openapi";
 import { ContactCreate, ContactListQuery, ContactSchema, ContactUpdate, paginated } from "../schemas/contacts";
@@ -39,26 +40,15 @@ const EXPORT_CHUNK = 5000;
  * is asked of the store while this one is written. `keep` keeps the Worker alive while it streams.
  */
 export function csvStream(store: StoreClient, ids: string[], keep: (p: Promise<unknown>) => void, chunk = EXPORT_CHUNK): ReadableStream<Uint8Array> {
-  const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
-  const encoder = new TextEncoder();
-  const write = async () => {
-    const writer = writable.getWriter();
-    try {
-      await writer.write(encoder.encode(csvHeader()));
-      let next = store.exportRows(ids.slice(0, chunk));
-      for (let i = 0; i < ids.length; i += chunk) {
-        const rows = await next;
-        if (i + chunk < ids.length) next = store.exportRows(ids.slice(i + chunk, i + 2 * chunk));
-        await writer.write(encoder.encode(csvRows(rows)));
-      }
-      await writer.close();
-    } catch (err) {
-      console.error("contacts export failed", err);
-      await writer.abort(err);
+  return textStream("contacts export", keep, async (write) => {
+    await write(csvHeader());
+    let next = store.exportRows(ids.slice(0, chunk));
+    for (let i = 0; i < ids.length; i += chunk) {
+      const rows = await next;
+      if (i + chunk < ids.length) next = store.exportRows(ids.slice(i + chunk, i + 2 * chunk));
+      await write(csvRows(rows));
     }
-  };
-  keep(write());
-  return readable;
+  });
 }
 
 const getRoute = apiRoute({

@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { actorOf, adminAccess } from "../auth/guard";
 import { enqueue } from "../jobs/queues";
 import { IdParam, apiRoute, createRouter, jsonBody, jsonContent } from "../http/openapi";
+import { textStream } from "../http/text-stream";
 import { csvRows } from "../lib/contacts-csv";
 import { newId } from "../lib/ids";
 import {
@@ -227,26 +228,15 @@ const ERROR_PAGE = 1000;
 
 /** errors.csv: the file's header and import_error, then the failed rows a page at a time. */
 function errorsStream(store: StoreClient, id: string, header: string[], keep: (p: Promise<unknown>) => void): ReadableStream<Uint8Array> {
-  const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
-  const encoder = new TextEncoder();
-  const write = async () => {
-    const writer = writable.getWriter();
-    try {
-      await writer.write(encoder.encode(csvRows([[...header, "import_error"]])));
-      for (let after = 0; ; ) {
-        const page = await store.importErrors(id, after, ERROR_PAGE);
-        await writer.write(encoder.encode(csvRows(page.rows.map((r) => [...r.cells, `line ${r.line}: ${r.reason}`]))));
-        if (page.rows.length < ERROR_PAGE) break;
-        after = page.rows.at(-1)!.line;
-      }
-      await writer.close();
-    } catch (err) {
-      console.error("import errors.csv failed", err);
-      await writer.abort(err);
+  return textStream("import errors.csv", keep, async (write) => {
+    await write(csvRows([[...header, "import_error"]]));
+    for (let after = 0; ; ) {
+      const page = await store.importErrors(id, after, ERROR_PAGE);
+      await write(csvRows(page.rows.map((r) => [...r.cells, `line ${r.line}: ${r.reason}`])));
+      if (page.rows.length < ERROR_PAGE) return;
+      after = page.rows.at(-1)!.line;
     }
-  };
-  keep(write());
-  return readable;
+  });
 }
 
 export const importsRoutes = createRouter()
