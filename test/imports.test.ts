@@ -295,6 +295,26 @@ describe("importing", () => {
     expect((await call("GET", `/api/imports/${fresh.body.id}`, { cookie: o.owner.cookie })).body.status).toBe("draft");
   });
 
+  it("deletes a finished import with its failed rows (by hand, or 30 days after it ended), never a running one", async () => {
+    const o = await createOrg();
+    const done = await importCsv(o, "Name,Phone\nAda,2125550180\nBad,12\n");
+    const kept = await importCsv(o, "Name,Phone\nBob,2125550181\nWorse,13\n");
+    expect(await storeRows(o.id, "SELECT count(*) AS n FROM import_errors")).toEqual([{ n: 2 }]);
+    expect((await call("DELETE", `/api/imports/${done.id}`, { cookie: o.owner.cookie })).status).toBe(204);
+    expectProblem(await call("GET", `/api/imports/${done.id}`, { cookie: o.owner.cookie }), 404);
+    expect(await storeRows(o.id, "SELECT count(*) AS n FROM import_errors")).toEqual([{ n: 1 }]);
+    // The contacts it wrote stay.
+    expect((await contactsOf(o)).map((c) => c.first_name)).toEqual(["Ada", "Bob"]);
+    const running = await upload(o, "Name\nCy\n");
+    await orgStore(env, o.id).startImport(running.body.id, {});
+    expectProblem(await call("DELETE", `/api/imports/${running.body.id}`, { cookie: o.owner.cookie }), 409);
+    // Thirty days after it ended, the alarm deletes it.
+    await storeExec(o.id, [["UPDATE imports SET finished_at = ? WHERE id = ?", new Date(Date.now() - 31 * 86_400_000).toISOString(), kept.id]]);
+    await runDurableObjectAlarm(env.ORG_STORE.get(env.ORG_STORE.idFromName(o.id)));
+    expect(await storeRows(o.id, "SELECT id FROM imports ORDER BY created_at")).toEqual([{ id: running.body.id }]);
+    expect(await storeRows(o.id, "SELECT count(*) AS n FROM import_errors")).toEqual([{ n: 0 }]);
+  });
+
   it("reads back its own export: the same contacts in another organization", async () => {
     const a = await createOrg();
     await addMember(a, "member", "Sam Member");

@@ -33,7 +33,11 @@ async function readRows(env: Env, plan: ImportPlan, index: number) {
 
 export async function runImport(env: Env, store: StoreClient, job: ImportContactsJob): Promise<{ ack: true }> {
   const started = Date.now();
-  const plan = await store.importPlan(job.import_id);
+  // Null once the import is not running; a deleted import has nothing left to do either.
+  const plan = await store.importPlan(job.import_id).catch((err) => {
+    if (err instanceof Problem && err.status === 404) return null;
+    throw err;
+  });
   if (!plan) return { ack: true };
   let index = plan.from;
   let reading = readRows(env, plan, index);

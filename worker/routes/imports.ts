@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { actorOf, adminAccess } from "../auth/guard";
 import { enqueue } from "../jobs/queues";
-import { IdParam, apiRoute, createRouter, jsonBody, jsonContent } from "../http/openapi";
+import { IdParam, apiRoute, createRouter, jsonBody, jsonContent, noContent } from "../http/openapi";
 import { textStream } from "../http/text-stream";
 import { csvRows } from "../lib/contacts-csv";
 import { newId } from "../lib/ids";
@@ -162,6 +162,18 @@ const cancelRoute = apiRoute({
   responses: { 200: jsonContent(ImportSchema, "Cancelled") },
 });
 
+const deleteRoute = apiRoute({
+  operationId: "deleteImport",
+  errors: [409],
+  method: "delete",
+  path: "/imports/{id}",
+  tags: ["Imports"],
+  summary: "Delete an import that is not running, with its failed rows (admin; the contacts it wrote stay). Finished imports are deleted 30 days after they end",
+  ...adminAccess,
+  request: { params },
+  responses: { ...noContent },
+});
+
 const errorsRoute = apiRoute({
   operationId: "importErrorsCsv",
   method: "get",
@@ -278,6 +290,10 @@ export const importsRoutes = createRouter()
     return c.json(started, 202);
   })
   .openapi(cancelRoute, async (c) => c.json(await c.var.store.cancelImport(c.req.valid("param").id), 200))
+  .openapi(deleteRoute, async (c) => {
+    await c.var.store.deleteImport(c.req.valid("param").id);
+    return c.body(null, 204);
+  })
   .openapi(errorsRoute, async (c) => {
     const id = c.req.valid("param").id;
     const current = await c.var.store.getImport(id);

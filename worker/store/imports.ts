@@ -100,17 +100,35 @@ export function cancelImport(s: StoreContext, id: string): ImportJson {
 
 /** A draft not started within this long is discarded, with its uploaded file (it holds every row). */
 export const DRAFT_TTL_MS = 24 * 3600_000;
+/** A finished import (its counts and failed rows, for errors.csv) is kept this long. */
+export const IMPORT_TTL_MS = 30 * 24 * 3600_000;
 
-/** Discards the drafts uploaded before `before` (the store's alarm). */
-export function expireDrafts(s: StoreContext, before: string) {
-  const stale = s.db.select().from(imports).where(sql`${imports.status} = 'draft' AND ${imports.createdAt} < ${before}`).all();
+/**
+ * The store's alarm: discards the drafts uploaded more than a day ago (with their files), and
+ * deletes the imports that finished more than 30 days ago with their failed rows.
+ */
+export function expireImports(s: StoreContext, now: number) {
+  const draftsBefore = new Date(now - DRAFT_TTL_MS).toISOString();
+  const stale = s.db.select().from(imports).where(sql`${imports.status} = 'draft' AND ${imports.createdAt} < ${draftsBefore}`).all();
   for (const r of stale) finish(s, r, "cancelled", "Not started within a day of the upload: the uploaded file was deleted. Upload it again to import it.");
+  s.run(sql`DELETE FROM imports WHERE status IN ('done', 'cancelled', 'failed') AND finished_at < ${new Date(now - IMPORT_TTL_MS).toISOString()}`);
 }
 
-/** When the oldest draft expires (epoch ms), if there is one. */
-export function nextDraftExpiry(s: StoreContext): number | null {
-  const row = s.get<{ at: string | null }>(sql`SELECT min(created_at) AS at FROM imports WHERE status = 'draft'`);
-  return row?.at ? Date.parse(row.at) + DRAFT_TTL_MS : null;
+/** When the next import expires (epoch ms): the oldest draft's day, or the oldest finished import's 30 days. */
+export function nextImportExpiry(s: StoreContext): number | null {
+  const row = s.get<{ draft: string | null; finished: string | null }>(
+    sql`SELECT (SELECT min(created_at) FROM imports WHERE status = 'draft') AS draft, (SELECT min(finished_at) FROM imports WHERE status != 'draft' AND status != 'running') AS finished`,
+  );
+  const times = [row?.draft ? Date.parse(row.draft) + DRAFT_TTL_MS : null, row?.finished ? Date.parse(row.finished) + IMPORT_TTL_MS : null].filter((t) => t !== null);
+  return times.length ? Math.min(...times) : null;
+}
+
+/** Deletes an import that is not running, with its failed rows (and its file, if still there). */
+export function deleteImport(s: StoreContext, id: string) {
+  const r = findImport(s, id);
+  if (r.status === "running") throw new Problem(409, "This import is running; cancel it first.", { import_status: r.status });
+  s.db.delete(imports).where(eq(imports.id, id)).run();
+  s.deleteBlobs([r.fileKey]);
 }
 
 /** The import stopped on its own (the queue gave up on a chunk): why, in words. */

@@ -259,7 +259,7 @@ export class OrgStore extends DurableObject<Env> {
     await this.dispatchWebhooks();
     this.pruneWebhookLog();
     this.bulkStep();
-    this.answer((s) => imports.expireDrafts(s, new Date(Date.now() - imports.DRAFT_TTL_MS).toISOString()));
+    this.answer((s) => imports.expireImports(s, Date.now()));
     this.wake();
   }
 
@@ -299,12 +299,12 @@ export class OrgStore extends DurableObject<Env> {
     this.ctx.storage.kv.put(PRUNED_KEY, Date.now());
   }
 
-  /** Sets the alarm for what waits next: R2 deletions and bulk changes now, else the next webhook delivery due or import draft to expire. */
+  /** Sets the alarm for what waits next: R2 deletions and bulk changes now, else the next webhook delivery due or import to expire. */
   private wake() {
     const due =
       this.ctx.storage.sql.exec("SELECT 1 FROM blob_deletions LIMIT 1").toArray().length > 0 ||
       this.ctx.storage.sql.exec("SELECT 1 FROM bulk_jobs WHERE status = 'running' LIMIT 1").toArray().length > 0;
-    const later = [webhooks.nextWakeAt(this.s), imports.nextDraftExpiry(this.s)].filter((t) => t !== null);
+    const later = [webhooks.nextWakeAt(this.s), imports.nextImportExpiry(this.s)].filter((t) => t !== null);
     const at = due ? Date.now() : later.length ? Math.min(...later) : null;
     if (at !== null) this.ctx.storage.setAlarm(Math.max(at, Date.now()));
   }
@@ -484,6 +484,7 @@ export class OrgStore extends DurableObject<Env> {
   updateImport(id: string, patch: { mapping?: (ImportField | null)[]; policy?: ImportPolicy }) { return this.answer((s) => imports.updateImport(s, id, patch)); }
   startImport(id: string, patch: { mapping?: (ImportField | null)[]; policy?: ImportPolicy }) { return this.answer((s) => imports.startImport(s, id, patch)); }
   cancelImport(id: string) { return this.answer((s) => imports.cancelImport(s, id)); }
+  deleteImport(id: string) { return this.answer((s) => imports.deleteImport(s, id)); }
   failImport(id: string, detail: string) { return this.answer((s) => imports.failImport(s, id, detail)); }
   importPlan(id: string) { return this.answer((s) => imports.importPlan(s, id)); }
   applyImportChunk(id: string, index: number, rows: ImportRow[]) { return this.answer((s) => imports.applyChunk(s, id, index, rows, null)); }
