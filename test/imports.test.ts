@@ -136,6 +136,9 @@ describe("refusing malformed files before anything is written", () => {
 
   it("refuses a file over 20 MB and a body that is not text/csv", async () => {
     const o = await createOrg();
+    const named = await upload(o, "Name\nAda\n", { filename: "evil\u0007.csv" });
+    expectProblem(named, 400);
+    expect(named.body.errors).toEqual([{ field: "filename", message: "must not contain control characters" }]);
     const big = `Name\n${"x".repeat(1000)}\n`.repeat(21 * 1024);
     const res = await upload(o, big);
     expectProblem(res, 413);

@@ -20,6 +20,7 @@ import {
   readRow,
 } from "../lib/import-csv";
 import { Problem } from "../lib/problem";
+import { oneLine } from "../lib/text";
 import type { StoreClient } from "../store/client";
 
 // CSV imports (admin): upload, map and preview, start, follow, cancel, download the failed rows.
@@ -88,7 +89,7 @@ const uploadRoute = apiRoute({
   summary: `Upload a CSV file of contacts (admin; text/csv, UTF-8, a header line, at most ${MAX_IMPORT_BYTES / 1024 / 1024} MB and ${MAX_IMPORT_ROWS.toLocaleString("en-US")} rows). Nothing is imported yet: the answer is a draft with the columns mapped from their headers; preview, change the mapping, then start`,
   ...adminAccess,
   request: {
-    query: z.object({ filename: z.string().max(200).optional().openapi({ description: "The file's name, shown in the list of imports" }) }),
+    query: z.object({ filename: oneLine().max(200).optional().openapi({ description: "The file's name, shown in the list of imports" }) }),
     body: { content: { "text/csv": { schema: z.string() } }, required: true },
   },
   responses: { 201: jsonContent(ImportSchema, "The draft import") },
