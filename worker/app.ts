@@ -22,6 +22,7 @@ import { integrationsRoutes } from "./routes/integrations";
 import { twilioRoutes } from "./routes/twilio";
 import { privacyRoutes } from "./routes/privacy";
 import { importsRoutes } from "./routes/imports";
+import { MAX_IMPORT_BYTES } from "./lib/import-csv";
 import { viewsRoutes } from "./routes/views";
 import { bulkRoutes } from "./routes/bulk";
 import { blockedNumbersRoutes } from "./routes/blocked-numbers";
@@ -40,7 +41,7 @@ import { todosRoutes } from "./routes/todos";
 
 export const MAX_BODY_BYTES = 256 * 1024;
 const RESTORE_PATH = "/api/restore";
-/** POST /api/imports reads its CSV body itself, up to MAX_IMPORT_BYTES (worker/routes/imports.ts). */
+/** POST /api/imports takes a CSV file up to MAX_IMPORT_BYTES. */
 const IMPORT_PATH = "/api/imports";
 const WEBHOOK_PATH = /^\/api\/integrations\/(retell|vapi)\//;
 export const MAX_WEBHOOK_BYTES = 10 * 1024 * 1024;
@@ -117,8 +118,15 @@ export function createApp() {
       throw new Problem(413, `Webhook bodies are limited to ${MAX_WEBHOOK_BYTES / 1024 / 1024} MiB.`);
     },
   });
+  const importBodyLimit = bodyLimit({
+    maxSize: MAX_IMPORT_BYTES,
+    onError: () => {
+      throw new Problem(413, `A file to import is at most ${MAX_IMPORT_BYTES / 1024 / 1024} MB. Split it into smaller files.`);
+    },
+  });
   app.use("/api/*", (c, next) => {
-    if (c.req.path === RESTORE_PATH || (c.req.path === IMPORT_PATH && c.req.method === "POST")) return next();
+    if (c.req.path === RESTORE_PATH) return next();
+    if (c.req.path === IMPORT_PATH && c.req.method === "POST") return importBodyLimit(c, next);
     return (WEBHOOK_PATH.test(c.req.path) ? webhookBodyLimit : jsonBodyLimit)(c, next);
   });
   app.use("/api/*", async (c, next) => {

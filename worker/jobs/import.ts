@@ -1,7 +1,6 @@
-import { readChunk, readRow } from "../lib/import-csv";
+import { type ImportChunk, type ImportField, type ImportRow, readChunk, rowReader } from "../lib/import-csv";
 import { Problem } from "../lib/problem";
 import type { StoreClient } from "../store/client";
-import type { ImportPlan } from "../store/imports";
 import { type ImportContactsJob, enqueue } from "./queues";
 
 // The import queue's consumer: carries one import through its chunks in order — each chunk read
@@ -17,16 +16,25 @@ const yieldTurn = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 /** Rows read between turns (reading a row, its phone numbers above all, is CPU work). */
 const ROWS_PER_TURN = 100;
 
-/** The rows of chunk `index`, read with the import's mapping and the organization's region. */
-async function readRows(env: Env, plan: ImportPlan, index: number) {
-  const chunk = plan.chunks[index]!;
-  const object = await env.BLOBS.get(plan.fileKey, { range: { offset: chunk.offset, length: chunk.length } });
-  if (!object) throw new Problem(409, "The uploaded file is no longer in storage.");
-  const cells = readChunk(await object.arrayBuffer(), chunk, plan.format);
-  const rows = [];
+/** Where a chunk's rows are read from and how: the import's file, format, mapping and region. */
+export interface ChunkSource {
+  fileKey: string;
+  format: { delimiter: string; newline: string };
+  header: string[];
+  mapping: (ImportField | null)[];
+  region: string;
+}
+
+/** The rows of one chunk of the import's file (its first `limit` only, for a preview), read with the mapping. */
+export async function readChunkRows(env: Env, source: ChunkSource, chunk: ImportChunk, limit = 0): Promise<ImportRow[]> {
+  const object = await env.BLOBS.get(source.fileKey, { range: { offset: chunk.offset, length: chunk.length } });
+  if (!object) throw new Problem(409, "The uploaded file is no longer in storage; upload it again.");
+  const cells = readChunk(await object.arrayBuffer(), chunk, source.format, limit);
+  const read = rowReader(source.header, source.mapping, source.region);
+  const rows: ImportRow[] = [];
   for (let i = 0; i < cells.length; i += ROWS_PER_TURN) {
     await yieldTurn();
-    for (const r of cells.slice(i, i + ROWS_PER_TURN)) rows.push(readRow(r.cells, r.line, plan.header, plan.mapping, plan.region));
+    for (const r of cells.slice(i, i + ROWS_PER_TURN)) rows.push(read(r.cells, r.line));
   }
   return rows;
 }
@@ -40,16 +48,16 @@ export async function runImport(env: Env, store: StoreClient, job: ImportContact
   });
   if (!plan) return { ack: true };
   let index = plan.from;
-  let reading = readRows(env, plan, index);
+  let reading = readChunkRows(env, plan, plan.chunks[index]!);
   for (;;) {
     try {
       const rows = await reading;
-      const following = index + 1 < plan.chunks.length ? readRows(env, plan, index + 1) : null;
+      const following = index + 1 < plan.chunks.length ? readChunkRows(env, plan, plan.chunks[index + 1]!) : null;
       // Awaited next time round (or dropped with the message): never an unhandled rejection.
       following?.catch(() => {});
       const { next } = await store.applyImportChunk(job.import_id, index, rows);
       if (next === null) return { ack: true };
-      reading = next === index + 1 && following ? following : readRows(env, plan, next);
+      reading = next === index + 1 && following ? following : readChunkRows(env, plan, plan.chunks[next]!);
       index = next;
       // Without a turn between chunks the loop's awaits (settled store calls) kept the isolate to
       // itself: locally, every other request waited for the whole message (20 s).

@@ -175,43 +175,37 @@ function delimiterOf(text: string): string {
 
 /**
  * Calls `row` with each row of `text` (blank lines left out) and the line it starts on (`firstLine`
- * for the first); stops at the first malformed row with a 400 naming its line. Returns the
- * character offset after the last row read.
+ * for the first); a malformed quote is a 400 naming its line. Answers the line break papaparse
+ * read the text with.
  */
 function eachRow(
   text: string,
   format: { delimiter: string; newline?: string },
   firstLine: number,
-  row: (cells: string[], line: number, start: number, end: number) => boolean | void,
+  row: (cells: string[], line: number, start: number, end: number) => void,
   preview = 0,
-): void {
+): string {
   let line = firstLine;
   let start = 0;
-  let stopped = false;
+  let linebreak = format.newline || "\n";
   Papa.parse<string[]>(text, {
     delimiter: format.delimiter,
     newline: format.newline as "\r\n" | "\n" | "\r" | undefined,
     preview,
-    step: (result, parser) => {
-      if (stopped) return;
+    step: (result) => {
       const end = result.meta.cursor;
+      linebreak = result.meta.linebreak;
       const quote = result.errors.find((e) => e.type === "Quotes");
       if (quote) {
-        stopped = true;
-        parser.abort();
         throw refuse(400, `Line ${line}: ${quote.code === "MissingQuotes" ? "a quoted field is never closed" : "a field has a stray quote (\"); quote the whole field and double quotes inside it"}.`, line);
       }
       const cells = result.data;
-      if (!(cells.length === 1 && cells[0]!.trim() === "")) {
-        if (row(cells, line, start, end) === false) {
-          stopped = true;
-          parser.abort();
-        }
-      }
+      if (!(cells.length === 1 && cells[0]!.trim() === "")) row(cells, line, start, end);
       line += countBreaks(text, start, end);
       start = end;
     },
   });
+  return linebreak;
 }
 
 /**
@@ -226,7 +220,10 @@ export function checkFile(bytes: Uint8Array): CheckedFile {
     throw refuse(415, "This is a spreadsheet workbook (Excel, Numbers...), not CSV. Save or export the sheet as CSV (UTF-8) and upload that.");
   }
   const nul = bytes.indexOf(0);
-  if (nul !== -1) throw refuse(415, `Line ${countLines(bytes, nul)} has a NUL byte: this is a binary file, not CSV text.`, countLines(bytes, nul));
+  if (nul !== -1) {
+    const line = countLines(bytes, nul);
+    throw refuse(415, `Line ${line} has a NUL byte: this is a binary file, not CSV text.`, line);
+  }
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
@@ -254,7 +251,7 @@ export function checkFile(bytes: Uint8Array): CheckedFile {
     chunkStart = end;
     chunkRows = 0;
   };
-  eachRow(body, format, 1, (cells, line, start, end) => {
+  format.newline = eachRow(body, format, 1, (cells, line, start, end) => {
     if (!header) {
       header = cells.map((c) => c.trim());
       if (header.every((h) => h === "")) throw refuse(400, "Line 1 must be a header naming the columns.", 1);
@@ -277,7 +274,6 @@ export function checkFile(bytes: Uint8Array): CheckedFile {
   if (!header) throw refuse(400, "The file is empty.");
   if (rowCount === 0) throw refuse(400, "The file has a header but no rows.");
   close(lastEnd);
-  format.newline = /\r\n/.test(body.slice(0, 4096)) ? "\r\n" : /\r(?!\n)/.test(body.slice(0, 4096)) && !body.slice(0, 4096).includes("\n") ? "\r" : "\n";
   return { header, rowCount, chunks, format };
 }
 
@@ -324,8 +320,14 @@ const firstIssue = (error: z.ZodError) => {
   return issue ? `${issue.path.join(".")} ${issue.message}` : "is not valid";
 };
 
-/** Reads one row with `mapping` and the organization's `region`. */
-export function readRow(cells: string[], line: number, header: string[], mapping: (ImportField | null)[], region: string): ImportRow {
+/** How rows are read with `mapping` and the organization's `region` (worked out once per chunk). */
+export function rowReader(header: string[], mapping: (ImportField | null)[], region: string): (cells: string[], line: number) => ImportRow {
+  // Several note columns: each note says which column it came from.
+  const labelNotes = mapping.filter((m) => m === "notes").length > 1;
+  return (cells, line) => readRow(cells, line, header, mapping, region, labelNotes);
+}
+
+function readRow(cells: string[], line: number, header: string[], mapping: (ImportField | null)[], region: string, labelNotes: boolean): ImportRow {
   const row: ImportRow = { line, cells, error: null, fields: {}, phones: [], emails: [], tags: [], members: [], address: null, note: null };
   const fail = (error: string) => ({ ...row, error, fields: {}, phones: [], emails: [], tags: [], members: [], address: null, note: null });
   const raw: Partial<Record<ImportField, string>> = {};
@@ -360,7 +362,7 @@ export function readRow(cells: string[], line: number, header: string[], mapping
         for (const part of value.split(LIST_SPLIT).filter(Boolean)) if (!row.members.includes(part)) row.members.push(part);
         break;
       case "notes":
-        notes.push(header.length > 1 && mapping.filter((m) => m === "notes").length > 1 ? `${header[i]}: ${value}` : value);
+        notes.push(labelNotes ? `${header[i]}: ${value}` : value);
         break;
       default:
         raw[field] = value;

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { actorOf, adminAccess } from "../auth/guard";
+import { readChunkRows } from "../jobs/import";
 import { enqueue } from "../jobs/queues";
 import { IdParam, apiRoute, createRouter, jsonBody, jsonContent, noContent } from "../http/openapi";
 import { textStream } from "../http/text-stream";
@@ -16,8 +17,6 @@ import {
   autoMapping,
   checkFile,
   checkMapping,
-  readChunk,
-  readRow,
 } from "../lib/import-csv";
 import { Problem } from "../lib/problem";
 import { oneLine } from "../lib/text";
@@ -186,37 +185,17 @@ const errorsRoute = apiRoute({
   responses: { 200: { content: { "text/csv": { schema: z.string() } }, description: "CSV with the file's header and import_error" } },
 });
 
-/** The body, refused past MAX_IMPORT_BYTES without reading the rest. */
+/** The uploaded file (its size is limited by the app's body limit for this route, worker/app.ts). */
 async function readUpload(req: Request): Promise<Uint8Array> {
   if (!/^text\/csv\s*(;|$)/i.test(req.headers.get("content-type") ?? "")) throw new Problem(415, "Send the file as text/csv.");
-  if (!req.body) throw new Problem(400, "The file is empty.");
-  const parts: Uint8Array[] = [];
-  let size = 0;
-  const reader = req.body.getReader();
-  for (let r = await reader.read(); !r.done; r = await reader.read()) {
-    size += r.value.byteLength;
-    if (size > MAX_IMPORT_BYTES) {
-      await reader.cancel();
-      throw new Problem(413, `A file to import is at most ${MAX_IMPORT_BYTES / 1024 / 1024} MB. Split it into smaller files.`);
-    }
-    parts.push(r.value);
-  }
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const p of parts) {
-    bytes.set(p, at);
-    at += p.byteLength;
-  }
-  return bytes;
+  return new Uint8Array(await req.arrayBuffer());
 }
 
 const importKey = (organizationId: string, id: string) => `${organizationId}/imports/${id}.csv`;
 
 async function preview(env: Env, store: StoreClient, id: string, policy: (typeof IMPORT_POLICIES)[number] | undefined) {
   const source = await store.previewSource(id);
-  const object = await env.BLOBS.get(source.fileKey, { range: { offset: source.chunk.offset, length: source.chunk.length } });
-  if (!object) throw new Problem(409, "The uploaded file is no longer in storage; upload it again.");
-  const rows = readChunk(await object.arrayBuffer(), source.chunk, source.format, PREVIEW_ROWS).map((r) => readRow(r.cells, r.line, source.header, source.mapping, source.region));
+  const rows = await readChunkRows(env, source, source.chunk, PREVIEW_ROWS);
   const outcomes = await store.previewImport(id, rows, policy);
   return {
     import_id: id,

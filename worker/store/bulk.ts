@@ -138,9 +138,7 @@ function apply(s: StoreContext, job: JobRow, ids: string[]): number {
   /** Rows a write returned: the contacts it changed (s.run would count the triggers' writes too). */
   const count = (write: SQL) => s.all(write).length;
   // One live event for the chunk (progressEvent), not one a contact.
-  const tabs = s.live;
-  s.live = false;
-  try {
+  return s.quietly(() => {
     switch (action.type) {
       case "add_tag":
         return trackContacts(s, ids, () => count(sql`INSERT INTO contact_tags (contact_id, tag_id, created_at) SELECT id, ${action.tag_id}, ${now} FROM ${live} WHERE true ON CONFLICT DO NOTHING RETURNING contact_id`), by);
@@ -167,7 +165,5 @@ function apply(s: StoreContext, job: JobRow, ids: string[]): number {
         return n;
       }
     }
-  } finally {
-    s.live = tabs;
-  }
+  });
 }

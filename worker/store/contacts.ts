@@ -143,7 +143,8 @@ export function listContacts(s: StoreContext, q: ListQuery) {
  * snapshot, so an export read in chunks afterwards neither skips nor repeats anyone.
  */
 export function matchingIds(s: StoreContext, q: Pick<ListQuery, "search" | "tag_ids" | "sort">): string[] {
-  return runList(s, { search: q.search, sort: q.sort, tagIds: q.tag_ids, page: 0, pageSize: 10_000_000 }).ids;
+  // LIMIT -1: every row (as a bulk change's snapshot, store/bulk.ts).
+  return runList(s, { search: q.search, sort: q.sort, tagIds: q.tag_ids, page: 0, pageSize: -1 }).ids;
 }
 
 /**
@@ -249,7 +250,6 @@ export function updateContact(s: StoreContext, id: string, body: ContactUpdateIn
   return loadContact(s, id);
 }
 
-/** Deletes the contact with everything that hangs off it; its transcripts' and media's R2 objects go too. */
 /** Deletes a contact with everything attached; its R2 objects go to the deletion outbox (returned). */
 export function deleteContact(s: StoreContext, id: string): string[] {
   const blobs = s.all<{ key: string }>(sql`SELECT transcript_key AS key FROM calls WHERE contact_id = ${id} AND transcript_key IS NOT NULL

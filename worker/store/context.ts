@@ -47,6 +47,20 @@ export class StoreContext {
   /** The events of the transaction under way, pushed to the open tabs once it commits. */
   readonly liveEvents: { type: string; data: Record<string, unknown> }[] = [];
 
+  /**
+   * Runs `fn` without telling the open tabs of each change it makes (webhooks still get theirs):
+   * work on many contacts (an import's chunk, a bulk change) sends one progress event instead.
+   */
+  quietly<T>(fn: () => T): T {
+    const live = this.live;
+    this.live = false;
+    try {
+      return fn();
+    } finally {
+      this.live = live;
+    }
+  }
+
   constructor(
     readonly db: StoreDb,
     private readonly sql: SqlStorage,

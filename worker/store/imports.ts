@@ -172,30 +172,21 @@ export type Outcome = { kind: "created" | "updated" | "skipped" | "failed"; reas
  * reason), the counts and the progress, all in this one transaction. A chunk other than the one
  * due (a redelivered message, a chunk already written) writes nothing.
  */
-export function applyChunk(s: StoreContext, id: string, index: number, rows: ImportRow[], actor: Actor | null): { written: boolean; next: number | null } {
+export function applyChunk(s: StoreContext, id: string, index: number, rows: ImportRow[]): { written: boolean; next: number | null } {
   const r = findImport(s, id);
   const due = r.status === "running" && index === r.chunksDone;
   if (!due) return { written: false, next: r.status === "running" && r.chunksDone < r.chunks.length ? r.chunksDone : null };
   const expected = r.chunks[index]?.rows;
   if (rows.length !== expected) throw new Problem(409, `Chunk ${index} of import ${id} has ${rows.length} rows, not ${expected}: the file changed.`);
   const counts = { created: 0, updated: 0, skipped: 0, failed: 0 };
-  const writer = new RowWriter(s, r, actor ?? creator(r));
-  // One progress event for the chunk instead of an event a contact for the open tabs.
-  const live = s.live;
-  s.live = false;
-  try {
-    writer.prime(rows);
-    for (const row of rows) {
-      const outcome = writer.apply(row);
-      counts[outcome.kind]++;
-      if (outcome.kind === "failed") {
-        s.db.insert(importErrors).values({ importId: id, line: row.line, reason: outcome.reason ?? "failed", cells: row.cells }).onConflictDoNothing().run();
-      }
+  const writer = new RowWriter(s, r.id, r.policy, r.createdByUserId);
+  writer.run(rows).forEach((outcome, i) => {
+    counts[outcome.kind]++;
+    const row = rows[i]!;
+    if (outcome.kind === "failed") {
+      s.db.insert(importErrors).values({ importId: id, line: row.line, reason: outcome.reason ?? "failed", cells: row.cells }).onConflictDoNothing().run();
     }
-    writer.flush();
-  } finally {
-    s.live = live;
-  }
+  });
   const chunksDone = r.chunksDone + 1;
   s.db
     .update(imports)
@@ -219,21 +210,8 @@ export function applyChunk(s: StoreContext, id: string, index: number, rows: Imp
 /** What the preview's rows would come to (run by the store in a transaction it rolls back). */
 export function previewRows(s: StoreContext, id: string, rows: ImportRow[], policy: ImportPolicy | undefined): Outcome[] {
   const r = findImport(s, id);
-  const writer = new RowWriter(s, { ...r, policy: policy ?? r.policy }, creator(r));
-  // Nothing of a preview reaches the open tabs (its transaction is rolled back anyway).
-  const live = s.live;
-  s.live = false;
-  try {
-    writer.prime(rows);
-    const outcomes = rows.map((row) => writer.apply(row));
-    writer.flush();
-    return outcomes;
-  } finally {
-    s.live = live;
-  }
+  return new RowWriter(s, r.id, policy ?? r.policy, r.createdByUserId).run(rows);
 }
-
-const creator = (r: ImportRecord): Actor | null => (r.createdByUserId ? { userId: r.createdByUserId, name: r.createdByName ?? "", id: "", email: "", role: "member" } : null);
 
 /** Failed rows after `afterLine`, in file order (errors.csv, a page at a time). */
 export function failedRows(s: StoreContext, id: string, afterLine: number, limit: number) {
@@ -245,9 +223,6 @@ export function failedRows(s: StoreContext, id: string, afterLine: number, limit
 }
 
 // Statements of the row writer, compiled once (StoreContext.prepared).
-const BY_EXTERNAL = sql`SELECT id FROM contacts WHERE external_id = ${sql.placeholder("v")} LIMIT 2`;
-const BY_PHONE = sql`SELECT contact_id AS id FROM contact_phones WHERE phone_number = ${sql.placeholder("v")}`;
-const BY_EMAIL = sql`SELECT DISTINCT contact_id AS id FROM contact_emails WHERE email_normalized = ${sql.placeholder("v")} LIMIT 2`;
 const OWNERS_BY_EXTERNAL = sql`SELECT external_id AS k, id FROM contacts WHERE external_id IN (SELECT value FROM json_each(${sql.placeholder("keys")}))`;
 const OWNERS_BY_PHONE = sql`SELECT phone_number AS k, contact_id AS id FROM contact_phones WHERE phone_number IN (SELECT value FROM json_each(${sql.placeholder("keys")}))`;
 const OWNERS_BY_EMAIL = sql`SELECT DISTINCT email_normalized AS k, contact_id AS id FROM contact_emails WHERE email_normalized IN (SELECT value FROM json_each(${sql.placeholder("keys")}))`;
@@ -316,11 +291,26 @@ class RowWriter {
 
   constructor(
     private readonly s: StoreContext,
-    private readonly imp: { id: string; policy: ImportPolicy },
-    private readonly actor: Actor | null,
+    private readonly importId: string,
+    private readonly policy: ImportPolicy,
+    /** Who uploaded the file: the author of the notes it writes. */
+    private readonly author: string | null,
   ) {}
 
-  apply(row: ImportRow): Outcome {
+  /**
+   * Matches and writes `rows` in order: their identifiers looked up first, new contacts written
+   * together at the end (or earlier, when a later row matches one), one live event for them all.
+   */
+  run(rows: ImportRow[]): Outcome[] {
+    return this.s.quietly(() => {
+      this.prime(rows);
+      const outcomes = rows.map((row) => this.apply(row));
+      this.flush();
+      return outcomes;
+    });
+  }
+
+  private apply(row: ImportRow): Outcome {
     if (row.error) return { kind: "failed", reason: row.error, contact_id: null };
     const memberIds: string[] = [];
     for (const name of row.members) {
@@ -331,10 +321,10 @@ class RowWriter {
     const match = this.match(row);
     if (typeof match === "string") return { kind: "failed", reason: match, contact_id: null };
     if (!match) return { kind: "created", reason: null, contact_id: this.create(row, memberIds) };
-    const createdHere = this.s.prepared(CREATED_HERE, { import: this.imp.id, contact: match.id }).length > 0;
-    if (this.imp.policy === "skip" && !createdHere) return { kind: "skipped", reason: `matches an existing contact by ${match.why} (policy: skip)`, contact_id: match.id };
-    const policy = this.imp.policy === "overwrite" ? "overwrite" : "fill_empty";
-    const changes = trackContact(this.s, match.id, () => this.update(match.id, row, memberIds, policy), { import_id: this.imp.id });
+    const createdHere = this.s.prepared(CREATED_HERE, { import: this.importId, contact: match.id }).length > 0;
+    if (this.policy === "skip" && !createdHere) return { kind: "skipped", reason: `matches an existing contact by ${match.why} (policy: skip)`, contact_id: match.id };
+    const policy = this.policy === "overwrite" ? "overwrite" : "fill_empty";
+    const changes = trackContact(this.s, match.id, () => this.update(match.id, row, memberIds, policy), { import_id: this.importId });
     const by = createdHere ? `an earlier row of this file (${match.why})` : `an existing contact by ${match.why}`;
     return changes.length
       ? { kind: "updated", reason: `matches ${by}: ${changes.join(", ")}`, contact_id: match.id }
@@ -373,7 +363,7 @@ class RowWriter {
    * Looks up every external id, number and email of the chunk's rows at once (three statements
    * instead of two or three a row); the writer keeps the answers current as it writes.
    */
-  prime(rows: ImportRow[]) {
+  private prime(rows: ImportRow[]) {
     const keys = new Set(rows.flatMap((r) => (r.error ? [] : identifiers(r))));
     for (const key of keys) this.known.set(key, []);
     const values = (prefix: string) => JSON.stringify([...keys].filter((k) => k.startsWith(prefix)).map((k) => k.slice(2)));
@@ -382,15 +372,9 @@ class RowWriter {
     }
   }
 
-  /** The contacts an external id ("x:…"), number ("p:…") or email ("e:…", lower case) belongs to. */
+  /** The contacts an external id ("x:…"), number ("p:…") or email ("e:…", lower case) of the rows belongs to. */
   private owners(key: string): string[] {
-    let ids = this.known.get(key);
-    if (!ids) {
-      const statement = key.startsWith("x:") ? BY_EXTERNAL : key.startsWith("p:") ? BY_PHONE : BY_EMAIL;
-      ids = this.s.prepared<{ id: string }>(statement, { v: key.slice(2) }).map((r) => r.id);
-      this.known.set(key, ids);
-    }
-    return ids;
+    return this.known.get(key) ?? [];
   }
 
   /** Notes that `key` now belongs to `id` too (the writer wrote it). */
@@ -418,7 +402,7 @@ class RowWriter {
       const a = addressValues(row.address);
       p.addresses.push([newId(), id, a.street, a.city, a.state, a.zip, a.country]);
     }
-    if (row.note) p.notes.push([newId(), id, this.actor?.userId ?? null, row.note]);
+    if (row.note) p.notes.push([newId(), id, this.author, row.note]);
     for (const key of identifiers(row)) this.pendingKeys.set(key, id);
     return id;
   }
@@ -429,7 +413,7 @@ class RowWriter {
    * instead of three times (their foreign key is checked at commit: PRAGMA defer_foreign_keys
    * lasts until the transaction ends).
    */
-  flush() {
+  private flush() {
     const p = this.pending;
     if (p.contacts.length === 0) return;
     const now = this.now;
@@ -444,7 +428,7 @@ class RowWriter {
     write(BULK_TAGGED, p.tagged);
     write(BULK_ASSIGNED, p.assigned);
     write(BULK_NOTES, p.notes);
-    this.s.prepared(BULK_CREATED, { import: this.imp.id, rows: JSON.stringify(p.contacts.map((c) => c[0])) });
+    this.s.prepared(BULK_CREATED, { import: this.importId, rows: JSON.stringify(p.contacts.map((c) => c[0])) });
     if (this.s.wants("contact.created")) for (const contact of loadContacts(this.s, p.contacts.map((c) => c[0] as string))) contactCreated(this.s, contact);
     for (const [key, id] of this.pendingKeys) this.own(key, id);
     this.pending = emptyPending();
@@ -510,7 +494,7 @@ class RowWriter {
       }
     }
     if (row.note) {
-      this.s.prepared(INSERT_NOTE, { id: newId(), contact: id, author: this.actor?.userId ?? null, body: row.note, now });
+      this.s.prepared(INSERT_NOTE, { id: newId(), contact: id, author: this.author, body: row.note, now });
       changes.push("note");
     }
     if (changes.length) this.s.run(sql`UPDATE contacts SET updated_at = ${now} WHERE id = ${id}`);

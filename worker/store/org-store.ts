@@ -487,7 +487,7 @@ export class OrgStore extends DurableObject<Env> {
   deleteImport(id: string) { return this.answer((s) => imports.deleteImport(s, id)); }
   failImport(id: string, detail: string) { return this.answer((s) => imports.failImport(s, id, detail)); }
   importPlan(id: string) { return this.answer((s) => imports.importPlan(s, id)); }
-  applyImportChunk(id: string, index: number, rows: ImportRow[]) { return this.answer((s) => imports.applyChunk(s, id, index, rows, null)); }
+  applyImportChunk(id: string, index: number, rows: ImportRow[]) { return this.answer((s) => imports.applyChunk(s, id, index, rows)); }
   previewSource(id: string) { return this.answer((s) => imports.previewSource(s, id)); }
   /** What the preview's rows would come to, written in a transaction that is rolled back. */
   previewImport(id: string, rows: ImportRow[], policy?: ImportPolicy) { return this.dryRun((s) => imports.previewRows(s, id, rows, policy)); }

@@ -150,3 +150,16 @@ export function onLive(matches: (event: LiveEvent) => boolean, refresh: () => vo
     off();
   };
 }
+
+/**
+ * Follows background work (an import, a bulk change) until the returned function stops it:
+ * `refresh` on its progress events, and every `pollMs` as well, in case the tab misses them.
+ */
+export function followProgress(matches: (event: LiveEvent) => boolean, refresh: () => void, pollMs = 2000): () => void {
+  const off = onLive(matches, refresh, 100);
+  const timer = setInterval(refresh, pollMs);
+  return () => {
+    off();
+    clearInterval(timer);
+  };
+}
