@@ -50,14 +50,14 @@ describe("assignments", () => {
   it("bulk-assigns atomically and reports what was new", async () => {
     await call("POST", `/api/contacts/${ids.Mia}/members/${sam.memberId}`, { cookie: org.owner.cookie });
     const all = [ids.Zoe, ids.Adam, ids.Mia].map(String);
-    const res = await call("POST", "/api/contacts/assignments/bulk", { cookie: org.owner.cookie, body: { contact_ids: all, member_id: sam.memberId } });
-    expect(res.body).toEqual({ newly_assigned: 2, already_assigned: 1 });
+    const res = await call("POST", "/api/contacts/bulk", { cookie: org.owner.cookie, body: { action: { type: "assign", member_id: sam.memberId }, contact_ids: all } });
+    expect(res.body).toMatchObject({ total: 3, affected: 2 });
 
     const other = await createOrg();
     const foreign = await createContact(other, { first_name: "Foreign" });
     const before = await countRows(org.id, "SELECT count(*) AS n FROM contact_user");
     expectProblem(
-      await call("POST", "/api/contacts/assignments/bulk", { cookie: org.owner.cookie, body: { contact_ids: [ids.stub, foreign.id], member_id: maria.memberId } }),
+      await call("POST", "/api/contacts/bulk", { cookie: org.owner.cookie, body: { action: { type: "assign", member_id: maria.memberId }, contact_ids: [ids.stub, foreign.id] } }),
       404,
     );
     expect(await countRows(org.id, "SELECT count(*) AS n FROM contact_user")).toBe(before);
@@ -79,7 +79,7 @@ describe("assignments", () => {
   it("is admin-only, and hides other organizations' members and contacts", async () => {
     expectProblem(await call("GET", "/api/contacts/assignments", { cookie: maria.cookie }), 403);
     expectProblem(await call("POST", `/api/contacts/${ids.Adam}/members/${maria.memberId}`, { cookie: maria.cookie }), 403);
-    expectProblem(await call("POST", "/api/contacts/assignments/bulk", { cookie: maria.cookie, body: { contact_ids: [ids.Adam], member_id: maria.memberId } }), 403);
+    expectProblem(await call("POST", "/api/contacts/bulk", { cookie: maria.cookie, body: { action: { type: "assign", member_id: maria.memberId }, contact_ids: [ids.Adam] } }), 403);
     expect((await call("GET", "/api/contacts/assignments", { cookie: sam.cookie })).status).toBe(200);
 
     const other = await createOrg();

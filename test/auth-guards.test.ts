@@ -95,7 +95,7 @@ const everyRoute = (): Route[] => [
   ["POST", "/api/api-keys", { name: "k" }],
   ["DELETE", `/api/api-keys/${my.keyId}`],
   ["GET", "/api/contacts/assignments"],
-  ["POST", "/api/contacts/assignments/bulk", { contact_ids: [my.contact], member_id: my.member }],
+  ["POST", "/api/contacts/bulk", { action: { type: "assign", member_id: my.member }, contact_ids: [my.contact] }],
   ["POST", `/api/contacts/${my.contact}/members/${my.member}`],
   ["DELETE", `/api/contacts/${my.contact}/members/${my.member}`],
   ["POST", "/api/contacts/resolve", { phone: "+1 720 555 0198" }],

@@ -34,7 +34,7 @@ describe("contacts export", () => {
       emails: [{ email: "zoe@example.com" }],
     });
     expect((await call("POST", `/api/contacts/${tricky.id}/tags/${tag.id}`, { cookie: org.owner.cookie })).status).toBeLessThan(300);
-    await call("POST", "/api/contacts/assignments/bulk", { cookie: org.owner.cookie, body: { contact_ids: [tricky.id], member_id: member.memberId } });
+    await call("POST", "/api/contacts/bulk", { cookie: org.owner.cookie, body: { action: { type: "assign", member_id: member.memberId }, contact_ids: [tricky.id] } });
     await createContact(org, { first_name: "Plain", company: "@SUM(A1)", job_title: "-1+2", phones: [{ phone_number: "+12125550103" }] });
 
     const { res, text } = await exportCsv();

@@ -338,7 +338,7 @@ describe("importing", () => {
     await call("POST", `/api/contacts/${zoe.id}/addresses`, { cookie: a.owner.cookie, body: { street: "1 Rue de Rivoli", city: "Paris", zip: "75001", country: "FR" } });
     const members = (await call("GET", "/api/members", { cookie: a.owner.cookie })).body as Json[];
     const sam = members.find((m) => m.name === "Sam Member")!;
-    await call("POST", "/api/contacts/assignments/bulk", { cookie: a.owner.cookie, body: { contact_ids: [zoe.id], member_id: sam.id ?? sam.member_id } });
+    await call("POST", "/api/contacts/bulk", { cookie: a.owner.cookie, body: { action: { type: "assign", member_id: sam.id ?? sam.member_id }, contact_ids: [zoe.id] } });
     await createContact(a, { company: "Only A Company", status: "inactive" });
     const exported = await (await exports.default.fetch(new Request(`${ORIGIN}/api/contacts/export.csv`, { headers: { cookie: a.owner.cookie } }))).text();
 

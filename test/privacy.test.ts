@@ -30,7 +30,7 @@ async function person(phone: string) {
   const tag = ok(await call("POST", "/api/tags", { cookie: org.owner.cookie, body: { name: `VIP ${phone.slice(-4)}`, color: "#b91c1c" } }));
   ok(await call("POST", `/api/contacts/${contact.id}/tags/${tag.id}`, { cookie: org.owner.cookie }));
   const member = await addMember(org, "member", "Max Member");
-  await call("POST", "/api/contacts/assignments/bulk", { cookie: org.owner.cookie, body: { contact_ids: [contact.id], member_id: member.memberId } });
+  await call("POST", "/api/contacts/bulk", { cookie: org.owner.cookie, body: { action: { type: "assign", member_id: member.memberId }, contact_ids: [contact.id] } });
   const recorded = await call("POST", "/api/calls", { bearer: key, body: { caller_phone: phone } });
   expect((await call("PUT", `/api/calls/${recorded.body.call_id}/transcription`, { bearer: key, body: { transcription: `Hi, this is Pia, my number is ${phone}.` } })).status).toBe(202);
   const mediaUrl = `${twilio}/2010-04-01/Accounts/${SID}/Messages/MM${phone.slice(-4)}/Media/ME1`;

@@ -3,9 +3,9 @@ import { and, eq } from "drizzle-orm";
 import { adminAccess, rateLimited } from "../auth/guard";
 import type { Db } from "../global/db";
 import { member, user } from "../global/schema";
-import { IdParam, apiRoute, createRouter, jsonBody, jsonContent, noContent } from "../http/openapi";
+import { IdParam, apiRoute, createRouter, jsonContent, noContent } from "../http/openapi";
 import { notFound } from "../lib/problem";
-import { AssignmentPage, AssignmentQuery, BulkAssign, MAX_BULK_ASSIGN } from "../schemas/assignments";
+import { AssignmentPage, AssignmentQuery } from "../schemas/assignments";
 
 const memberParams = z.object({ contact_id: IdParam("contact_id"), member_id: IdParam("member_id") });
 
@@ -40,22 +40,6 @@ const unassignRoute = apiRoute({
   request: { params: memberParams },
   responses: { ...noContent },
 });
-const bulkRoute = apiRoute({
-  operationId: "assignMembersInBulk",
-  errors: [404],
-  method: "post",
-  path: "/contacts/assignments/bulk",
-  tags: ["Assignments"],
-  summary: `Assign up to ${MAX_BULK_ASSIGN} contacts to a member in one atomic write (admin)`,
-  ...adminAccess,
-  request: {
-    body: jsonBody(BulkAssign),
-  },
-  responses: {
-    200: jsonContent(z.object({ newly_assigned: z.number().int(), already_assigned: z.number().int() }), "Done"),
-  },
-});
-
 /** The member as D1 (the source of truth) has them, or 404: the store's copy is refreshed with it. */
 export async function memberRecord(db: Db, organizationId: string, memberId: string) {
   const [row] = await db
@@ -82,8 +66,4 @@ export const assignmentsRoutes = createRouter()
     const { contact_id, member_id } = c.req.valid("param");
     await c.var.store.unassign(contact_id, member_id);
     return c.body(null, 204);
-  })
-  .openapi(bulkRoute, async (c) => {
-    const { contact_ids, member_id } = c.req.valid("json");
-    return c.json(await c.var.store.bulkAssign(contact_ids, await memberRecord(c.var.db, c.var.principal.organizationId, member_id)), 200);
   });

@@ -1,7 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { AssignedUserSchema, SORTS, TagSchema, listQueryFields } from "./contacts";
 
-export const MAX_BULK_ASSIGN = 1000;
 
 export const ContactAssignment = z
   .object({
@@ -36,10 +35,6 @@ export const AssignmentQuery = z.object({
     .default("all"),
 });
 
-export const BulkAssign = z.object({
-  contact_ids: z.array(z.string().uuid()).min(1).max(MAX_BULK_ASSIGN),
-  member_id: z.string().uuid(),
-});
 
 export type AssignmentQueryT = z.output<typeof AssignmentQuery>;
 export type AssignmentPageT = z.infer<typeof AssignmentPage>;

@@ -1,6 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import { nowIso } from "../lib/ids";
-import { Problem, notFound } from "../lib/problem";
+import { notFound } from "../lib/problem";
 import type { AssignmentPageT, AssignmentQueryT } from "../schemas/assignments";
 import { assertContact, loadContacts } from "./contacts";
 import type { StoreContext } from "./context";
@@ -60,17 +60,4 @@ export function unassign(s: StoreContext, contactId: string, memberId: string) {
     .returning({ contactId: contactUser.contactId })
     .all();
   if (deleted.length === 0) throw notFound("Assignment");
-}
-
-/** All or nothing: 404 and nothing assigned if any contact does not exist. */
-export function bulkAssign(s: StoreContext, contactIds: string[], member: MemberRecord) {
-  const ids = JSON.stringify([...new Set(contactIds)]);
-  const unique = new Set(contactIds).size;
-  const found = s.get<{ n: number }>(sql`SELECT count(*) AS n FROM contacts WHERE id IN (SELECT value FROM json_each(${ids}))`);
-  if (Number(found?.n) !== unique) throw new Problem(404, "Some contacts do not exist in this organization; nothing was assigned.");
-  upsertMember(s, member);
-  const inserted = s.all<{ contact_id: string }>(sql`INSERT INTO contact_user (contact_id, member_id, created_at)
-    SELECT value, ${member.id}, ${nowIso()} FROM json_each(${ids}) WHERE true
-    ON CONFLICT (contact_id, member_id) DO NOTHING RETURNING contact_id`);
-  return { newly_assigned: inserted.length, already_assigned: unique - inserted.length };
 }

@@ -363,7 +363,6 @@ export class OrgStore extends DurableObject<Env> {
   listAssignments(q: AssignmentQueryT) { return this.answer((s) => assignments.listAssignments(s, q)); }
   assign(contactId: string, member: members.MemberRecord) { return this.changing(contactId, (s) => assignments.assign(s, contactId, member)); }
   unassign(contactId: string, memberId: string) { return this.changing(contactId, (s) => assignments.unassign(s, contactId, memberId)); }
-  bulkAssign(contactIds: string[], member: members.MemberRecord) { return this.answer((s) => events.trackContacts(s, contactIds, () => assignments.bulkAssign(s, contactIds, member))); }
 
   // Members (copied from D1)
   upsertMember(member: members.MemberRecord) { return this.answer((s) => members.upsertMember(s, member)); }

@@ -51,7 +51,6 @@ export type WebhookDeliveryPage = InferResponseType<(typeof api.webhooks)[":id"]
 export type WebhookDelivery = WebhookDeliveryPage["data"][number];
 export type AssignmentPage = InferResponseType<typeof api.contacts.assignments.$get, 200>;
 export type ContactAssignment = AssignmentPage["contacts"][number];
-export type BulkAssignResult = InferResponseType<typeof api.contacts.assignments.bulk.$post, 200>;
 export type CallDetails = InferResponseType<(typeof contact)["calls"]["$get"], 200>[number];
 export type Todo = InferResponseType<(typeof contact)["todos"]["$get"], 200>[number];
 export type TodoStatus = Todo["status"];
@@ -432,9 +431,6 @@ export const assignMember = (contactId: string, memberId: string) =>
 
 export const unassignMember = (contactId: string, memberId: string) =>
   sendNoContent("DELETE", path("contacts", contactId, "members", memberId));
-
-export const bulkAssign = (contactIds: string[], memberId: string) =>
-  read<BulkAssignResult>(() => api.contacts.assignments.bulk.$post({ json: { contact_ids: contactIds, member_id: memberId } }));
 
 // ---- Backups --------------------------------------------------------------------------------
 

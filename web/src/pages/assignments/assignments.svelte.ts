@@ -2,7 +2,7 @@ import { SvelteSet } from "svelte/reactivity";
 import {
   ApiError,
   assignMember,
-  bulkAssign,
+  bulkChange,
   errorMessage,
   listAssignments,
   unassignMember,
@@ -104,9 +104,9 @@ export class AssignmentsState {
     if (!ids.length) return;
     this.bulkBusy = true;
     try {
-      const result = await bulkAssign(ids, member.id);
-      const already = result.already_assigned ? ` (${result.already_assigned} already were)` : "";
-      notices.show(`Assigned ${result.newly_assigned} ${result.newly_assigned === 1 ? "contact" : "contacts"} to ${member.name}${already}.`, "success");
+      const result = await bulkChange({ action: { type: "assign", member_id: member.id }, contact_ids: ids });
+      const already = result.total - result.affected;
+      notices.show(`Assigned ${result.affected} ${result.affected === 1 ? "contact" : "contacts"} to ${member.name}${already ? ` (${already} already were)` : ""}.`, "success");
       await this.load(q);
     } catch (e) {
       notices.show(`Nothing was assigned: ${errorMessage(e)}`, "error");
