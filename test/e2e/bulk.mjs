@@ -1,7 +1,7 @@
 // Changing many contacts at once from the list: tick a few and tag them; select everything the
 // search matches and change it in the background, watching the progress.
 import assert from "node:assert/strict";
-import { api, expectAccessible, newOrganization, screenshot, until } from "./lib/flows.mjs";
+import { api, expectAccessible, newOrganization, screenshot, until, viewportScreenshot } from "./lib/flows.mjs";
 
 const count = (page, text) => page.getByText(text, { exact: true }).first().waitFor();
 /** The visible checkbox (the table from 768 px, the cards below). */
@@ -50,7 +50,10 @@ export async function anAdminTagsTheSelectionAndChangesEverythingMatching(t) {
   await screenshot(t, page, "bulk-selection-375");
   await expectAccessible(page, "contact list with a selection");
   await bar.getByRole("button", { name: "Apply" }).click();
-  await page.getByRole("dialog", { name: "Set the status of 240 contacts to Inactive?" }).getByRole("button", { name: "Apply" }).click();
+  const ask = page.getByRole("dialog", { name: "Set the status of 240 contacts to Inactive?" });
+  await ask.getByText("It runs in the background; you can keep working.").waitFor();
+  await viewportScreenshot(page, "bulk-confirm-375");
+  await ask.getByRole("button", { name: "Apply" }).click();
   await page.getByText("Done: set the status of 240 contacts to Inactive.").waitFor({ timeout: 30_000 });
   const inactive = (await api(page, "GET", "/api/contacts/list?search=patient&page_size=50")).contacts;
   assert.ok(inactive.every((c) => c.status === "inactive"));

@@ -28,6 +28,22 @@ export async function anAdminImportsASpreadsheetAndDownloadsTheRowsThatFailed(t)
   await expectAccessible(page, "import upload");
   await page.setViewportSize({ width: 1280, height: 900 });
 
+  // A file with a broken row is refused whole, naming the line; a draft can be discarded.
+  await page.getByLabel("CSV file").setInputFiles({ name: "broken.csv", mimeType: "text/csv", buffer: Buffer.from("Name,Phone\nAda,6465550690\nBob,6465550691,extra\n") });
+  await page.getByRole("button", { name: "Upload and check" }).click();
+  await page.getByRole("alert").getByText(/^Line 3 has 3 fields but the header has 2/).waitFor();
+  await page.setViewportSize({ width: 375, height: 800 });
+  await screenshot(t, page, "import-refused-375");
+  await expectAccessible(page, "import upload refused");
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.getByLabel("CSV file").setInputFiles({ name: "one.csv", mimeType: "text/csv", buffer: Buffer.from("Name,Phone\nAda,6465550690\n") });
+  await page.getByRole("button", { name: "Upload and check" }).click();
+  await page.getByRole("region", { name: "Columns of one.csv" }).waitFor();
+  await page.getByRole("button", { name: "Discard" }).click();
+  await page.getByText("The upload was discarded.").waitFor();
+  await page.getByRole("button", { name: "Upload and check" }).waitFor();
+  assert.equal((await api(page, "GET", "/api/contacts/list?search=ada")).total_count, 0, "a discarded upload writes nothing");
+
   await page.getByLabel("CSV file").setInputFiles({ name: "pilots.csv", mimeType: "text/csv", buffer: Buffer.from(CSV) });
   await page.getByRole("button", { name: "Upload and check" }).click();
   await page.waitForURL(/\/contacts\/import\?id=/);
