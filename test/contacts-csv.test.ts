@@ -1,6 +1,7 @@
 import Papa from "papaparse";
 import { beforeAll, describe, expect, it } from "vitest";
 import { CSV_COLUMNS } from "../worker/lib/contacts-csv";
+import { ListSelectionSchema } from "../worker/schemas/contacts";
 import { type Org, ORIGIN, addMember, call, createContact, createOrg, expectProblem } from "./helpers";
 import { env, exports } from "cloudflare:workers";
 import { csvStream } from "../worker/routes/contacts";
@@ -90,7 +91,7 @@ describe("contacts export", () => {
     expect(names).toEqual([...names].sort());
     // The same stream read 250 contacts at a time (the route reads 5,000): the chunks join up exactly.
     const store = orgStore(env, big.id);
-    const ids = await store.matchingIds({ sort: "name_asc", tag_ids: [] });
+    const ids = await store.matchingIds(ListSelectionSchema.parse({ sort: "name_asc" }), null);
     const pending: Promise<unknown>[] = [];
     const chunked = await new Response(csvStream(store, ids, (p) => pending.push(p), 250)).text();
     await Promise.all(pending);

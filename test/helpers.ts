@@ -146,6 +146,8 @@ const SNAPSHOT_TABLES = [
   "members",
   "store_settings",
   "contact_stats",
+  "contact_counts",
+  "contact_opt_outs",
   "phone_lines",
   "calls",
   "call_analyses",

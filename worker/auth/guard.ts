@@ -150,6 +150,9 @@ export function sessionOf(p: Principal) {
 }
 
 /** The signed-in member as the store records them (author, sender, assignee names). */
+/** The member asking (a signed-in person), or null for an API key. */
+export const memberOf = (p: Principal): string | null => (p.kind === "session" ? p.memberId : null);
+
 export function actorOf(p: Principal) {
   const s = sessionOf(p);
   return { id: s.memberId, userId: s.userId, name: s.userName, email: s.userEmail, role: s.role, admin: isAdmin(s) };

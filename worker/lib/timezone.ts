@@ -84,6 +84,14 @@ function offsetMinutes(at: Date, zone: string): number {
   return Math.round((asUtc - Math.floor(at.getTime() / 1000) * 1000) / 60_000);
 }
 
+/** The instant a day (YYYY-MM-DD) begins in `zone` (twice corrected, for a day that starts in a DST change). */
+export function startOfDay(day: string, zone: string): Date {
+  const midnight = Date.parse(`${day}T00:00:00Z`);
+  let at = midnight - offsetMinutes(new Date(midnight), zone) * 60_000;
+  at = midnight - offsetMinutes(new Date(at), zone) * 60_000;
+  return new Date(at);
+}
+
 /** ISO 8601 with the zone's offset, e.g. 2026-12-01T07:32:10-06:00. */
 export function localIso(at: Date, zone: string): string {
   const w = wallClock(at, zone);

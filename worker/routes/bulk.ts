@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { actorOf, isAdmin, memberAccess } from "../auth/guard";
+import { actorOf, isAdmin, memberAccess, memberOf } from "../auth/guard";
 import { IdParam, apiRoute, createRouter, jsonBody, jsonContent } from "../http/openapi";
 import { Problem } from "../lib/problem";
 import { BulkInput, BulkJobSchema } from "../schemas/bulk";
@@ -51,7 +51,7 @@ export const bulkRoutes = createRouter()
       if ((contact_ids?.length ?? 0) > MEMBER_LIMIT) throw new Problem(403, `Members may change up to ${MEMBER_LIMIT} contacts at once; ask an owner or admin for more.`);
     }
     const member = action.type === "assign" ? await memberRecord(c.var.db, principal.organizationId, action.member_id) : null;
-    const job = await c.var.store.startBulk(action, contact_ids ? { contact_ids } : { matching: matching! }, actorOf(principal), member);
+    const job = await c.var.store.startBulk(action, contact_ids ? { contact_ids } : { matching: matching!, memberId: memberOf(principal) }, actorOf(principal), member);
     return job.status === "running" ? c.json(job, 202) : c.json(job, 200);
   })
   .openapi(getRoute, async (c) => c.json(await c.var.store.getBulkJob(c.req.valid("param").id), 200));

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { adminAccess, memberAccess, rateLimited } from "../auth/guard";
+import { adminAccess, memberAccess, memberOf, rateLimited } from "../auth/guard";
 import { csvHeader, csvRows } from "../lib/contacts-csv";
 import { textStream } from "../http/text-stream";
 import type { StoreClient } from "../store/client";
@@ -14,10 +14,32 @@ const listRoute = apiRoute({
   method: "get",
   path: "/contacts/list",
   tags: ["Contacts"],
-  summary: "List contacts with search, sort, tag filter (OR) and pagination",
+  summary:
+    "List contacts with search, filters (tags any/all, status, pipeline stage, source, assigned member or unassigned, created and last-contacted dates, no name, do not contact) and sort, a page at a time",
   ...rateLimited(memberAccess, "search"),
   request: { query: ContactListQuery },
   responses: { 200: jsonContent(ContactPage, "A page of contacts") },
+});
+
+const FacetValue = z.object({ value: z.string(), count: z.number().int() });
+const ContactFacets = z
+  .object({
+    total: z.number().int(),
+    status: z.array(FacetValue),
+    pipeline_stage: z.array(FacetValue).openapi({ description: "none: no stage" }),
+    source: z.array(FacetValue),
+    no_name: z.number().int().openapi({ description: "Contacts without a name" }),
+  })
+  .openapi("ContactFacets");
+
+const facetsRoute = apiRoute({
+  operationId: "contactFacets",
+  method: "get",
+  path: "/contacts/facets",
+  tags: ["Contacts"],
+  summary: "How many contacts have each status, pipeline stage and source (most first), and how many have no name: the filters' choices",
+  ...memberAccess,
+  responses: { 200: jsonContent(ContactFacets, "Counts, kept as contacts change") },
 });
 
 const exportRoute = apiRoute({
@@ -26,9 +48,9 @@ const exportRoute = apiRoute({
   path: "/contacts/export.csv",
   tags: ["Contacts"],
   summary:
-    "Every contact the list's search, tags and sort select, as CSV (admin), streamed: one row a contact, several numbers, emails, tags and members joined with '; ', cells a spreadsheet would run as formulas prefixed with '",
+    "Every contact the list's search, filters and sort select, as CSV (admin), streamed: one row a contact, several numbers, emails, tags and members joined with '; ', cells a spreadsheet would run as formulas prefixed with '",
   ...rateLimited(adminAccess, "search"),
-  request: { query: ContactListQuery.pick({ search: true, tag_ids: true, sort: true }) },
+  request: { query: ContactListQuery.omit({ page: true, page_size: true, exact_count: true }) },
   responses: { 200: { content: { "text/csv": { schema: z.string() } }, description: "UTF-8 CSV with a header row" } },
 });
 
@@ -99,14 +121,15 @@ const deleteRoute = apiRoute({
 
 export const contactsRoutes = createRouter()
   .openapi(listRoute, async (c) => {
-    const { rows_read, ...page } = await c.var.store.listContacts(c.req.valid("query"));
+    const { rows_read, ...page } = await c.var.store.listContacts(c.req.valid("query"), memberOf(c.var.principal));
     c.header("x-rows-read", String(rows_read));
     return c.json(page, 200);
   })
-  // Before /contacts/{id}: "export.csv" is not an id.
+  .openapi(facetsRoute, async (c) => c.json(await c.var.store.contactFacets(), 200))
+  // Before /contacts/{id}: "export.csv" and "facets" are not ids.
   .openapi(exportRoute, async (c) => {
     const store = c.var.store;
-    const ids = await store.matchingIds(c.req.valid("query"));
+    const ids = await store.matchingIds(c.req.valid("query"), memberOf(c.var.principal));
     const readable = csvStream(store, ids, (p) => c.executionCtx.waitUntil(p));
     const day = new Date().toISOString().slice(0, 10);
     return c.body(readable, 200, {

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { CONTACT_STATUSES, listQueryFields, SORTS } from "./contacts";
+import { CONTACT_STATUSES, ListSelectionSchema } from "./contacts";
 
 const uuid = (what: string) => z.string().uuid(`must be a ${what} id`);
 
@@ -22,10 +22,9 @@ export const BulkInput = z
   .object({
     action: BulkActionSchema,
     contact_ids: z.array(uuid("contact")).min(1).max(MAX_SELECTED).optional().openapi({ description: "The selected contacts" }),
-    matching: z
-      .object({ search: listQueryFields.search, tag_ids: z.array(uuid("tag")).max(50).default([]), sort: z.enum(SORTS).default("recently_added") })
-      .optional()
-      .openapi({ description: "Instead of contact_ids: every contact the list's search and tags match now (admin)" }),
+    matching: ListSelectionSchema.optional().openapi({
+      description: "Instead of contact_ids: every contact the list's search, tags and filters match now, as GET /api/contacts/list takes them (admin)",
+    }),
   })
   .refine((b) => (b.contact_ids === undefined) !== (b.matching === undefined), { message: "give either contact_ids or matching", path: ["contact_ids"] })
   .openapi("BulkChange");

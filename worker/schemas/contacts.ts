@@ -212,9 +212,90 @@ export const listQueryFields = {
     .openapi({ description: `Default 25; values above ${MAX_PAGE_SIZE} are clamped to ${MAX_PAGE_SIZE}` }),
 };
 
+export const TAG_MATCHES = ["any", "all"] as const;
+/** A pipeline stage to filter on; "none": no stage set. */
+export const STAGE_FILTERS = [...PIPELINE_STAGES, "none"] as const;
+
+const DATE_BOUND = /^(?:(\d{4}-\d{2}-\d{2})(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2}))?|-\d{1,4}d)$/;
+const dateBound = (description: string) =>
+  z
+    .string()
+    .trim()
+    .regex(DATE_BOUND, "must be a date (2026-03-31), a date and time (2026-03-31T09:00:00Z) or days ago (-30d)")
+    .refine((v) => {
+      if (v.startsWith("-")) return true;
+      const day = v.slice(0, 10);
+      const d = new Date(`${day}T00:00:00Z`);
+      return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === day && !Number.isNaN(Date.parse(v));
+    }, "is not a real date")
+    .optional()
+    .openapi({ description });
+
+const NO_NAME = "true: only contacts without a name (stubs of callers); false: only named ones";
+const DO_NOT_CONTACT = "true: only contacts marked Do not contact or opted out of calls, texts or email; false: only the others";
+const sourceValue = text(50).pipe(z.string().min(1, "must not be empty"));
+
+/**
+ * The list's filters, as JSON (a bulk change's `matching`, a saved view's query) and, through
+ * ListFilterQuery, as query parameters. Every filter narrows the list (AND); a list inside one
+ * filter is "any of". Dates: a date is a whole day in the organization's time zone (its quiet-hours
+ * time zone, else UTC), "from" inclusive and "to" inclusive; "-30d" is 30 days before now, so a
+ * saved view keeps meaning "the last 30 days".
+ */
+export const listFilterFields = {
+  tag_match: z.enum(TAG_MATCHES).default("any").openapi({ description: "tag_ids: any (default) or all of them" }),
+  status: z.array(ContactStatusSchema).max(CONTACT_STATUSES.length).default([]).openapi({ description: "Any of these statuses" }),
+  pipeline_stage: z.array(z.enum(STAGE_FILTERS)).max(STAGE_FILTERS.length).default([]).openapi({ description: "Any of these stages; none: no stage" }),
+  source: z.array(sourceValue).max(20).default([]).openapi({ description: "Any of these sources (manual, import, call, …)" }),
+  assigned_to: oneLine().trim().min(1).max(64).optional().openapi({ description: "A member id, unassigned, or me (the signed-in member)" }),
+  created_from: dateBound("Created on or after"),
+  created_to: dateBound("Created on or before"),
+  last_contacted_from: dateBound("Last contacted on or after"),
+  last_contacted_to: dateBound("Last contacted on or before (never-contacted contacts are left out)"),
+  no_name: z.boolean().optional().openapi({ description: NO_NAME }),
+  do_not_contact: z.boolean().optional().openapi({ description: DO_NOT_CONTACT }),
+};
+
+/** Search, tags, filters and sort: what a list shows, without its page (bulk matching, saved views). */
+export const ListSelectionSchema = z.object({
+  search: listQueryFields.search,
+  tag_ids: z.array(z.string().uuid("must be tag ids")).max(50).default([]),
+  ...listFilterFields,
+  sort: z.enum(SORTS).default("recently_added"),
+});
+export type ListSelection = z.output<typeof ListSelectionSchema>;
+
+const csvOf = <T extends z.ZodType<unknown, string>>(item: T, max: number, description: string) =>
+  z
+    .union([z.string(), z.array(z.string())])
+    .optional()
+    .transform((v) => (Array.isArray(v) ? v : v ? [v] : []).flatMap((s) => s.split(",")).map((s) => s.trim()).filter(Boolean))
+    .pipe(z.array(item).max(max))
+    .openapi({ description: `${description}; repeated or comma-separated`, type: "array", items: { type: "string" } });
+const flag = (description: string) =>
+  z
+    .enum(["true", "false"])
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v === "true"))
+    .openapi({ description, type: "boolean" });
+
+/** listFilterFields as query parameters. */
+export const listFilterQueryFields = {
+  ...listFilterFields,
+  status: csvOf(ContactStatusSchema, CONTACT_STATUSES.length, "Any of these statuses"),
+  pipeline_stage: csvOf(z.enum(STAGE_FILTERS), STAGE_FILTERS.length, "Any of these stages; none: no stage"),
+  source: csvOf(sourceValue, 20, "Any of these sources"),
+  no_name: flag(NO_NAME),
+  do_not_contact: flag(DO_NOT_CONTACT),
+};
+
 export const ContactListQuery = z.object({
   ...listQueryFields,
+  ...listFilterQueryFields,
   sort: z.enum(SORTS).default("recently_added"),
+  exact_count: flag(
+    "true: count every match exactly even when that reads more rows than a list request otherwise does (total_exact is then always true); for a confirmation before acting on all matching contacts",
+  ),
 });
 
 export const paginated = <T extends z.ZodType>(item: T) =>
@@ -224,6 +305,9 @@ export const paginated = <T extends z.ZodType>(item: T) =>
     page: z.number().int(),
     page_size: z.number().int(),
     total_pages: z.number().int(),
+    total_exact: z.boolean().openapi({
+      description: "false: total_count is an estimate (2 significant digits), given when counting every match would read too many rows; ask with exact_count=true",
+    }),
   });
 
 export type ListQuery = z.output<typeof ContactListQuery>;

@@ -1,24 +1,28 @@
 import { z } from "@hono/zod-openapi";
-import { CONTROL, oneLine } from "../lib/text";
-import { SORTS } from "./contacts";
+import { CONTROL } from "../lib/text";
+import { type ListSelection, ListSelectionSchema } from "./contacts";
 
 /**
- * What a view selects: the contact list's own query parameters (GET /api/contacts/list), without
- * the page. Empty values are left out, so two views that select the same contacts look the same.
+ * What a view selects: the contact list's own search, tags, filters and sort (GET
+ * /api/contacts/list's parameters, lists as arrays and flags as booleans), without the page.
+ * Empty lists and defaults are left out, so two views that select the same contacts look the same.
  */
+const withoutDefaults = Object.fromEntries(
+  Object.entries(ListSelectionSchema.shape).map(([key, field]) => [key, (field instanceof z.ZodDefault ? field.unwrap() : field).optional()]),
+) as unknown as { [K in keyof typeof ListSelectionSchema.shape]: z.ZodOptional<z.ZodType<z.output<(typeof ListSelectionSchema.shape)[K]>>> };
+
 export const ViewQuery = z
-  .object({
-    search: oneLine().trim().max(100).optional(),
-    tag_ids: z.array(z.string().uuid("must be tag ids")).max(50).optional(),
-    sort: z.enum(SORTS).optional(),
-  })
+  .object(withoutDefaults)
   .strict()
-  .transform((q) => ({
-    ...(q.search ? { search: q.search } : {}),
-    ...(q.tag_ids?.length ? { tag_ids: [...new Set(q.tag_ids)] } : {}),
-    ...(q.sort ? { sort: q.sort } : {}),
-  }))
-  .openapi("SavedViewQuery", { description: "The list's search, tag_ids (any of) and sort, as GET /api/contacts/list takes them" });
+  .transform((q) =>
+    Object.fromEntries(
+      Object.entries({ ...q, search: q.search?.trim() || undefined, tag_match: q.tag_match === "all" ? "all" : undefined }).flatMap(([key, v]) => {
+        if (v === undefined || (Array.isArray(v) && v.length === 0)) return [];
+        return [[key, Array.isArray(v) ? [...new Set(v)] : v]];
+      }),
+    ) as Partial<ListSelection>,
+  )
+  .openapi("SavedViewQuery", { description: "The list's search, tag_ids, filters and sort, as GET /api/contacts/list takes them" });
 
 const name = z
   .string()

@@ -2,13 +2,12 @@ import { type SQL, eq, sql } from "drizzle-orm";
 import { newId, nowIso } from "../lib/ids";
 import { Problem, notFound } from "../lib/problem";
 import type { BulkAction } from "../schemas/bulk";
-import type { ListQuery } from "../schemas/contacts";
-import { deleteContact } from "./contacts";
+import type { ListSelection } from "../schemas/contacts";
+import { deleteContact, matchingIds } from "./contacts";
 import type { StoreContext } from "./context";
 import { contactDeleted, trackContacts } from "./events";
 import { type Actor, type MemberRecord, touchMember, upsertMember } from "./members";
 import { bulkJobs } from "./schema";
-import { listQueries } from "./search";
 
 // Changing many contacts at once: add or remove a tag, assign or unassign a member, set the
 // status, delete. Up to SYNC_LIMIT contacts are changed in the request's transaction; more are
@@ -45,7 +44,9 @@ function findJob(s: StoreContext, id: string): JobRow {
 
 export const getBulkJob = (s: StoreContext, id: string) => bulkJson(findJob(s, id));
 
-export type BulkTarget = { contact_ids: string[] } | { matching: Pick<ListQuery, "search" | "tag_ids" | "sort"> };
+const ITEM_SLICE = 20_000;
+
+export type BulkTarget = { contact_ids: string[] } | { matching: ListSelection; memberId: string | null };
 
 /** 404 unless the action's tag exists (a member is checked in D1 by the Worker and passed in). */
 function checkAction(s: StoreContext, action: BulkAction) {
@@ -71,12 +72,14 @@ export function startBulk(s: StoreContext, action: BulkAction, target: BulkTarge
     s.db.insert(bulkJobs).values({ id, action, status: "running", total, createdByUserId: actor.userId, createdByName: actor.name, createdAt: now, updatedAt: now }).run();
     s.run(sql`INSERT INTO bulk_job_items (job_id, position, contact_id) SELECT ${id}, key + 1, value FROM json_each(${JSON.stringify(ids)})`);
   } else {
-    // The list's own statement, without its page: the snapshot is taken inside SQLite.
-    const { page } = listQueries({ search: target.matching.search, sort: target.matching.sort, tagIds: target.matching.tag_ids, page: 0, pageSize: -1 });
-    s.db.insert(bulkJobs).values({ id, action, status: "running", total: 0, createdByUserId: actor.userId, createdByName: actor.name, createdAt: now, updatedAt: now }).run();
-    s.run(sql`INSERT INTO bulk_job_items (job_id, position, contact_id) SELECT ${id}, row_number() OVER (), id FROM (${page})`);
-    total = Number(s.get<{ n: number }>(sql`SELECT count(*) AS n FROM bulk_job_items WHERE job_id = ${id}`)?.n);
-    s.db.update(bulkJobs).set({ total }).where(eq(bulkJobs.id, id)).run();
+    // The list's own selection, every page of it, as one snapshot.
+    const ids = matchingIds(s, target.matching, target.memberId);
+    total = ids.length;
+    s.db.insert(bulkJobs).values({ id, action, status: "running", total, createdByUserId: actor.userId, createdByName: actor.name, createdAt: now, updatedAt: now }).run();
+    // In slices: a bound parameter holds at most 2 MB.
+    for (let i = 0; i < ids.length; i += ITEM_SLICE) {
+      s.run(sql`INSERT INTO bulk_job_items (job_id, position, contact_id) SELECT ${id}, ${i} + key + 1, value FROM json_each(${JSON.stringify(ids.slice(i, i + ITEM_SLICE))})`);
+    }
   }
   if (total <= SYNC_LIMIT) {
     while (bulkStep(s, id)) {

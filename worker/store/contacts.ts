@@ -2,11 +2,12 @@ import { type SQL, eq, sql } from "drizzle-orm";
 import { newId, nowIso } from "../lib/ids";
 import { formatPhone } from "../lib/phone";
 import { Problem, notFound } from "../lib/problem";
-import type { Contact, ContactCreateInput, ContactUpdateInput, ListQuery } from "../schemas/contacts";
+import { CONTACT_STATUSES, type Contact, type ContactCreateInput, type ContactUpdateInput, type ListQuery, type ListSelection, STAGE_FILTERS } from "../schemas/contacts";
+import { startOfDay } from "../lib/timezone";
 import { parsePhoneInput, phoneConflict } from "./numbers";
 import { CONTACT_ID, type StoreContext, type StoreDb, inIds } from "./context";
 import { contactAddresses, contactEmails, contactPhones, contacts } from "./schema";
-import { runList } from "./search";
+import { type Filters, type ListParams, type Range, runList } from "./search";
 
 type ContactRow = typeof contacts.$inferSelect;
 
@@ -126,25 +127,94 @@ export function assertContact(s: StoreContext, id: string): void {
   if (!s.db.select({ id: contacts.id }).from(contacts).where(eq(contacts.id, id)).get()) throw notFound("Contact");
 }
 
-export function listContacts(s: StoreContext, q: ListQuery) {
-  const { ids, total, rowsRead } = runList(s, { search: q.search, sort: q.sort, tagIds: q.tag_ids, page: q.page, pageSize: q.page_size });
+/** A date bound as the store compares it: an instant (ISO, UTC). `end`: the bound is "on or before". */
+function instant(value: string | undefined, zone: string, end: boolean): string | undefined {
+  if (!value) return undefined;
+  const daysAgo = /^-(\d+)d$/.exec(value);
+  if (daysAgo) return new Date(Date.now() - Number(daysAgo[1]) * 86_400_000).toISOString();
+  if (value.length === 10) {
+    const day = end ? new Date(Date.parse(`${value}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10) : value;
+    return startOfDay(day, zone).toISOString();
+  }
+  // A given instant: "to" includes it.
+  const at = new Date(value).getTime();
+  return new Date(end ? at + 1 : at).toISOString();
+}
+
+const range = (from: string | undefined, to: string | undefined, zone: string): Range | undefined =>
+  from || to ? { from: instant(from, zone, false), to: instant(to, zone, true) } : undefined;
+
+/**
+ * A list's selection as runList takes it: dates as instants in the organization's time zone,
+ * `assigned_to=me` as the member asking (an API key has none: 400).
+ */
+export function listParams(s: StoreContext, q: ListSelection, memberId: string | null): Omit<ListParams, "page" | "pageSize"> {
+  const zone = s.quietHours().timezone ?? "UTC";
+  let assigned: Filters["assigned"];
+  if (q.assigned_to === "unassigned") assigned = { unassigned: true };
+  else if (q.assigned_to === "me") {
+    if (!memberId) throw new Problem(400, "assigned_to=me needs a signed-in member; an API key should give a member id.");
+    assigned = { member: memberId };
+  } else if (q.assigned_to) assigned = { member: q.assigned_to };
+  const nonEmpty = <T>(a: T[]) => (a.length ? [...new Set(a)] : undefined);
+  return {
+    search: q.search,
+    sort: q.sort,
+    tagIds: [...new Set(q.tag_ids)],
+    filters: {
+      tagMatch: q.tag_match,
+      statuses: nonEmpty(q.status),
+      stages: nonEmpty(q.pipeline_stage),
+      sources: nonEmpty(q.source),
+      assigned,
+      created: range(q.created_from, q.created_to, zone),
+      lastContacted: range(q.last_contacted_from, q.last_contacted_to, zone),
+      noName: q.no_name,
+      doNotContact: q.do_not_contact,
+    },
+  };
+}
+
+export function listContacts(s: StoreContext, q: ListQuery, memberId: string | null) {
+  const { ids, total, exact, rowsRead } = runList(s, { ...listParams(s, q, memberId), page: q.page, pageSize: q.page_size, exactCount: q.exact_count });
   return {
     contacts: loadContacts(s, ids),
     total_count: total,
     page: q.page,
     page_size: q.page_size,
     total_pages: Math.ceil(total / q.page_size),
+    total_exact: exact,
     rows_read: rowsRead,
   };
 }
 
 /**
- * Every contact the list's search, tags and sort select, as ids in the list's order: one
- * snapshot, so an export read in chunks afterwards neither skips nor repeats anyone.
+ * How many contacts have each status and stage (in their own order) and source (most first), and
+ * how many have no name: the filter menus' choices and counts.
  */
-export function matchingIds(s: StoreContext, q: Pick<ListQuery, "search" | "tag_ids" | "sort">): string[] {
-  // LIMIT -1: every row (as a bulk change's snapshot, store/bulk.ts).
-  return runList(s, { search: q.search, sort: q.sort, tagIds: q.tag_ids, page: 0, pageSize: -1 }).ids;
+export function contactFacets(s: StoreContext) {
+  const rows = s.all<{ facet: string; value: string; n: number }>(
+    sql`SELECT facet, value, n FROM contact_counts WHERE facet IN ('status', 'stage', 'source', 'no_name') AND n > 0 ORDER BY n DESC, value`,
+  );
+  const of = (facet: string, order?: readonly string[]) => {
+    const list = rows.filter((r) => r.facet === facet).map((r) => ({ value: r.value || "none", count: r.n }));
+    return order ? list.sort((a, b) => order.indexOf(a.value) - order.indexOf(b.value)) : list;
+  };
+  return {
+    total: Number(s.get<{ n: number }>(sql`SELECT contact_count AS n FROM contact_stats WHERE id = 1`)?.n ?? 0),
+    status: of("status", CONTACT_STATUSES),
+    pipeline_stage: of("stage", STAGE_FILTERS),
+    source: of("source").filter((r) => r.value !== "none"),
+    no_name: of("no_name")[0]?.count ?? 0,
+  };
+}
+
+/**
+ * Every contact the list's selection matches, as ids in the list's order: one snapshot, so an
+ * export read in chunks afterwards (or a bulk change) neither skips nor repeats anyone.
+ */
+export function matchingIds(s: StoreContext, q: ListSelection, memberId: string | null): string[] {
+  return runList(s, { ...listParams(s, q, memberId), page: 0, pageSize: -1 }).ids;
 }
 
 /**

@@ -9,7 +9,7 @@ import type { AssignmentQueryT } from "../schemas/assignments";
 import type { CallerContextInputT } from "../schemas/caller-context";
 import type { CallInputT } from "../schemas/calls";
 import type { ConsentInputT, OutboundCheckInputT } from "../schemas/consent";
-import type { AddressInputT, AddressUpdateT, ContactCreateInput, ContactUpdateInput, EmailInputT, EmailUpdateT, ListQuery, PhoneInputT, PhoneUpdateT } from "../schemas/contacts";
+import type { AddressInputT, AddressUpdateT, ContactCreateInput, ContactUpdateInput, EmailInputT, EmailUpdateT, ListQuery, ListSelection, PhoneInputT, PhoneUpdateT } from "../schemas/contacts";
 import type { Proposal } from "../schemas/enrichment";
 import type { InboundInputT, SendInputT } from "../schemas/messages";
 import type { NoteCreateT, NotesQueryT } from "../schemas/notes";
@@ -322,7 +322,7 @@ export class OrgStore extends DurableObject<Env> {
   }
 
   // Contacts
-  listContacts(q: ListQuery) { return this.answer((s) => contacts.listContacts(s, q)); }
+  listContacts(q: ListQuery, memberId: string | null) { return this.answer((s) => contacts.listContacts(s, q, memberId)); }
   getContact(id: string) { return this.answer((s) => contacts.loadContact(s, id)); }
   createContact(body: ContactCreateInput) {
     return this.answer((s) => {
@@ -338,7 +338,8 @@ export class OrgStore extends DurableObject<Env> {
       events.contactDeleted(s, id);
     });
   }
-  matchingIds(q: Parameters<typeof contacts.matchingIds>[1]) { return this.answer((s) => contacts.matchingIds(s, q)); }
+  contactFacets() { return this.answer((s) => contacts.contactFacets(s)); }
+  matchingIds(q: ListSelection, memberId: string | null) { return this.answer((s) => contacts.matchingIds(s, q, memberId)); }
   exportRows(ids: string[]) { return this.answer((s) => contacts.exportRows(s, ids)); }
   personalData(id: string) { return this.answer((s) => privacy.personalData(s, id)); }
   eraseContact(id: string, actor: members.Actor) { return this.answer((s) => privacy.eraseContact(s, id, actor)); }

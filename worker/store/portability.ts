@@ -168,6 +168,8 @@ export function restoreAbort(s: StoreContext, membersBefore: string[]) {
   s.deleteBlobs(s.all<{ key: string }>(sql`SELECT transcript_key AS key FROM calls WHERE transcript_key IS NOT NULL`).map((r) => r.key));
   for (const table of CONTENT_TABLES) s.run(sql`DELETE FROM ${sql.identifier(getTableName(table))}`);
   s.run(sql`DELETE FROM members WHERE id NOT IN ${idsIn(membersBefore)}`);
+  // The triggers counted the rows down to 0; a counter at 0 is the same as none.
+  s.run(sql`DELETE FROM contact_counts WHERE n = 0`);
 }
 
 /** The ids in the store's copy of the members (what an aborted restore goes back to). */

@@ -89,6 +89,8 @@ export const contacts = sqliteTable(
     index("contacts_last_contacted_idx").on(t.lastContactedAt, t.id),
     index("contacts_status_idx").on(t.status),
     index("contacts_external_idx").on(t.externalId),
+    index("contacts_stage_idx").on(t.pipelineStage),
+    index("contacts_source_idx").on(t.source),
   ],
 );
 
@@ -443,6 +445,37 @@ export const webhookAttempts = sqliteTable(
     error: text("error"),
   },
   (t) => [index("webhook_attempts_delivery").on(t.deliveryId, t.attempt)],
+);
+
+/**
+ * How many contacts have each value of a filterable field, kept by triggers (migration 0012) so a
+ * list filtered on one of them knows its total without counting, and the filter menus can show
+ * every value with its count. facet: status, stage, source (value '' = none), member (a member id:
+ * contacts assigned to them), tag (a tag id), no_name (value '': contacts without a name).
+ */
+export const contactCounts = sqliteTable(
+  "contact_counts",
+  {
+    facet: text("facet").notNull(),
+    value: text("value").notNull(),
+    n: integer("n").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.facet, t.value] })],
+);
+
+/**
+ * The channels each contact is opted out of now (their latest consent entry on it is an opt-out),
+ * kept by triggers on consent_events: the list's do-not-contact filter reads it.
+ */
+export const contactOptOuts = sqliteTable(
+  "contact_opt_outs",
+  {
+    contactId: text("contact_id")
+      .notNull()
+      .references(() => contacts.id, { onDelete: "cascade" }),
+    channel: text("channel").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.contactId, t.channel] })],
 );
 
 /**

@@ -1,5 +1,6 @@
 import { hc, type InferRequestType, type InferResponseType } from "hono/client";
 import type { AppType } from "../../../worker/app";
+import { type Filters, filtersJson } from "./filters";
 
 // The only module that talks to the server: pages and their state call these functions, never
 // fetch. Types come from the Worker's zod schemas through Hono's typed client.
@@ -240,16 +241,27 @@ export interface ListQuery {
   search: string;
   sort: Sort;
   tagIds: string[];
+  /** The list's other filters, as the URL and the API spell them (lib/filters.ts). */
+  filters?: Filters;
   /** 0-based, as the API counts. */
   page: number;
   pageSize?: number;
 }
 
-/** What selects the list's contacts (search, tags, sort): the list's query and the export's. */
+/** What selects the list's contacts (search, tags, filters, sort): the list's query and the export's. */
 const selection = (q: ListQuery) => ({
   sort: q.sort,
   ...(q.search.trim() && { search: q.search.trim() }),
   ...(q.tagIds.length && { tag_ids: q.tagIds.join(",") }),
+  ...q.filters,
+});
+
+/** The same selection as JSON: a bulk change's `matching`. */
+export const selectionJson = (q: ListQuery) => ({
+  sort: q.sort,
+  ...(q.search.trim() && { search: q.search.trim() }),
+  tag_ids: q.tagIds,
+  ...filtersJson(q.filters ?? {}),
 });
 const listParams = (q: ListQuery) => ({ ...selection(q), page: String(q.page), page_size: String(q.pageSize ?? 25) });
 
@@ -258,6 +270,14 @@ export const contactsCsvUrl = (q: ListQuery) => `/api/contacts/export.csv?${new 
 
 export const listContacts = (q: ListQuery, signal?: AbortSignal) =>
   read<ContactPage>(() => api.contacts.list.$get({ query: listParams(q) }, { init: { signal } }));
+
+/** Exactly how many contacts the list selects (when its page gave an estimate). */
+export const countContacts = async (q: ListQuery) =>
+  (await read<ContactPage>(() => api.contacts.list.$get({ query: { ...selection(q), page: "0", page_size: "1", exact_count: "true" } }))).total_count;
+
+export type ContactFacets = InferResponseType<typeof api.contacts.facets.$get, 200>;
+/** How many contacts have each status, stage and source: the filter menus. */
+export const getFacets = () => read<ContactFacets>(() => api.contacts.facets.$get());
 
 export const createContact = (input: ContactInput) => read<Contact>(() => api.contacts.$post({ json: input }));
 
@@ -488,8 +508,9 @@ export function viewQuery(q: ListQuery, defaultSort: Sort): ViewInput["query"] {
   return {
     ...(q.search.trim() ? { search: q.search.trim() } : {}),
     ...(q.tagIds.length ? { tag_ids: q.tagIds } : {}),
+    ...filtersJson(q.filters ?? {}),
     ...(q.sort !== defaultSort ? { sort: q.sort } : {}),
-  };
+  } as ViewInput["query"];
 }
 
 // ---- Bulk changes ---------------------------------------------------------------------------

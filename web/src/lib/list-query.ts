@@ -1,4 +1,5 @@
 import type { ListQuery, Sort } from "./api";
+import { clearFilters, filterCount, readFilters } from "./filters";
 
 export const SORT_OPTIONS: { value: Sort; label: string }[] = [
   { value: "recently_added", label: "Recently added" },
@@ -12,8 +13,9 @@ const isSort = (v: string | null): v is Sort => SORT_OPTIONS.some((o) => o.value
 
 /**
  * A list's state as the URL holds it, so reloads, back/forward and shared links show the same
- * list: `search`, `sort` (left out when it is the default), `tag_ids` (comma-separated) and
- * `page` (1-based for people; the API's pages are 0-based).
+ * list: `search`, `sort` (left out when it is the default), `tag_ids` (comma-separated), the
+ * filters under the API's names (lib/filters.ts) and `page` (1-based for people; the API's pages
+ * are 0-based).
  */
 export function readListQuery(query: URLSearchParams, defaultSort: Sort): ListQuery {
   const sort = query.get("sort");
@@ -22,6 +24,7 @@ export function readListQuery(query: URLSearchParams, defaultSort: Sort): ListQu
     search: query.get("search") ?? "",
     sort: isSort(sort) ? sort : defaultSort,
     tagIds: (query.get("tag_ids") ?? "").split(",").filter(Boolean),
+    filters: readFilters(query),
     page: Number.isFinite(page) && page > 1 ? page - 1 : 0,
     pageSize: PAGE_SIZE,
   };
@@ -33,4 +36,7 @@ export const tagsChange = (tagIds: string[]) => ({ tag_ids: tagIds, page: null }
 export const searchChange = (search: string) => ({ search: search.trim(), page: null });
 export const pageChange = (page: number) => ({ page: page > 0 ? page + 1 : null });
 
-export const isFiltered = (q: ListQuery) => q.search.trim() !== "" || q.tagIds.length > 0;
+export const isFiltered = (q: ListQuery) => q.search.trim() !== "" || q.tagIds.length > 0 || filterCount(q.filters ?? {}) > 0;
+
+/** Search, tags and filters all off. */
+export const clearAll = () => ({ ...clearFilters(), ...searchChange(""), ...tagsChange([]) });
