@@ -129,7 +129,7 @@ import { type RunningWorker, appConfig, buildWorker, killWorkers, sessionCookie,
 const SECTIONS = ["search", "assignments", "resolve", "tenants", "webhooks", "sizes", "export", "import"] as const;
 type Section = (typeof SECTIONS)[number];
 /** Bump when the loader writes different rows, so --reuse reloads. */
-const LOADER_VERSION = 4;
+const LOADER_VERSION = 5;
 /** The tenants section's small organizations. */
 const TENANTS = { count: 200, contacts: 500 };
 /** GET /api/me's p50 may be at most this many times the no-op route's. */

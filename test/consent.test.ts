@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { keywordOf } from "../worker/store/consent";
-import { zoneOfNumber } from "../worker/lib/timezone";
+import { zoneOfNumber } from "../worker/lib/number-zones";
 import { type Org, addMember, call, countRows, createApiKey, createContact, createOrg, expectProblem, openAllDay, runQueue } from "./helpers";
 
 // Consent: keywords in inbound texts, the ledger, carrier opt-outs, and the one outbound gate

@@ -58,7 +58,7 @@ export class StoreCopy extends DurableObject {
 
   /** @param {"list" | "assignments"} route @param {any} query */
   list(route, query) {
-    return this.ctx.storage.transactionSync(() => (route === "assignments" ? listAssignments(this.s, query) : listContacts(this.s, query)));
+    return this.ctx.storage.transactionSync(() => (route === "assignments" ? listAssignments(this.s, query) : listContacts(this.s, query, null)));
   }
 
   /** The same statements as raw SQL (no drizzle, no answer building), in one transaction: row counts only. @param {string[]} statements */

@@ -3,6 +3,7 @@
  * generated data (measurement and reporting are in listing.ts, shared with the assignments section).
  */
 import { type Dataset, frequencies } from "./data";
+import type { Filters } from "../../worker/store/search";
 import { type ListKind, PAGE_SIZE } from "./listing";
 
 type QueryKind = Omit<ListKind, "route">;
@@ -52,8 +53,61 @@ export function queryKinds(data: Dataset): ListKind[] {
     { name: "rare tag filter", note: `tag "${tagName(smallTag)}" on ${share(smallTagCount)}`, sort: "recently_added", tagIds: smallTag ? [smallTag] : [], page: 0 },
     { name: "common name + tag", note: `"${commonFirst.toLowerCase()}" and tag "${tagName(bigTag)}"`, search: commonFirst.toLowerCase(), sort: "recently_added", tagIds, page: 0 },
     { name: "deep page", note: `empty search, name_asc, page 400 (offset ${400 * PAGE_SIZE})`, sort: "name_asc", tagIds: [], page: 400 },
+    ...filterKinds(data),
   ];
   return kinds.map((k) => ({ ...k, route: "list" as const }));
+}
+
+const day = (d: string) => `${d}T00:00:00.000Z`;
+
+/**
+ * One kind per filter of the list (and the combinations people use), with values from the data
+ * so each hits what it claims. Dates are UTC days (the bench organization has no time zone).
+ */
+function filterKinds(data: Dataset): QueryKind[] {
+  const n = data.contacts.length;
+  const share = (k: number) => `${((100 * k) / n).toFixed(1)}% of contacts`;
+  const count = (match: (c: Dataset["contacts"][number]) => boolean) => share(data.contacts.filter(match).length);
+  const perMember = frequencies([...data.assignments.values()].flat());
+  const [busy] = perMember[0] ?? [""];
+  const [quiet] = perMember[perMember.length - 1] ?? [""];
+  const assigned = (id: string) => (c: { id: string }) => data.assignments.get(c.id)?.includes(id) ?? false;
+  const tagUse = frequencies(data.contacts.flatMap((c) => c.tagIds));
+  const [[tag1] = [""], [tag2] = [""]] = tagUse;
+  const stub = (c: { firstName: string; lastName: string }) => `${c.firstName}${c.lastName}`.trim() === "";
+  const filter = (params: Record<string, string>, resolved: Filters) => ({ params, resolved });
+  return [
+    { name: "status rare", note: `status=inactive: ${count((c) => c.status === "inactive")}`, sort: "recently_added", tagIds: [], page: 0, filters: filter({ status: "inactive" }, { statuses: ["inactive"] }) },
+    { name: "status common", note: `status=active: ${count((c) => c.status === "active")}`, sort: "name_asc", tagIds: [], page: 0, filters: filter({ status: "active" }, { statuses: ["active"] }) },
+    { name: "stage", note: `pipeline_stage=customer: ${count((c) => c.pipelineStage === "customer")}`, sort: "recently_added", tagIds: [], page: 0, filters: filter({ pipeline_stage: "customer" }, { stages: ["customer"] }) },
+    { name: "no stage", note: `pipeline_stage=none: ${count((c) => c.pipelineStage === null)}`, sort: "name_asc", tagIds: [], page: 0, filters: filter({ pipeline_stage: "none" }, { stages: ["none"] }) },
+    { name: "source", note: `source=web: ${count((c) => c.source === "web")}`, sort: "recently_added", tagIds: [], page: 0, filters: filter({ source: "web" }, { sources: ["web"] }) },
+    { name: "assigned member", note: `assigned_to=the busiest member: ${count(assigned(busy))}`, sort: "recently_added", tagIds: [], page: 0, filters: filter({ assigned_to: busy }, { assigned: { member: busy } }) },
+    { name: "unassigned", note: `assigned_to=unassigned: ${count((c) => !data.assignments.has(c.id))}`, sort: "recently_added", tagIds: [], page: 0, filters: filter({ assigned_to: "unassigned" }, { assigned: { unassigned: true } }) },
+    { name: "tags all", note: `the two biggest tags, tag_match=all: ${count((c) => c.tagIds.includes(tag1) && c.tagIds.includes(tag2))}`, sort: "recently_added", tagIds: [tag1, tag2], page: 0, filters: filter({ tag_match: "all" }, { tagMatch: "all" }) },
+    { name: "created range", note: `created_from=2026-03-01: ${count((c) => c.createdAt >= day("2026-03-01"))}`, sort: "recently_added", tagIds: [], page: 0, filters: filter({ created_from: "2026-03-01" }, { created: { from: day("2026-03-01") } }) },
+    { name: "created month, name_asc", note: `January 2026: ${count((c) => c.createdAt >= day("2026-01-01") && c.createdAt < day("2026-02-01"))}`, sort: "name_asc", tagIds: [], page: 0, filters: filter({ created_from: "2026-01-01", created_to: "2026-01-31" }, { created: { from: day("2026-01-01"), to: day("2026-02-01") } }) },
+    { name: "not contacted in a year", note: `last_contacted_to=2025-05-31: ${count((c) => c.lastContactedAt !== null && c.lastContactedAt < day("2025-06-01"))}`, sort: "last_contacted_at", tagIds: [], page: 0, filters: filter({ last_contacted_to: "2025-05-31" }, { lastContacted: { to: day("2025-06-01") } }) },
+    { name: "no name", note: `no_name=true: ${count(stub)}`, sort: "recently_added", tagIds: [], page: 0, filters: filter({ no_name: "true" }, { noName: true }) },
+    { name: "do not contact", note: `do_not_contact=true: ${count((c) => c.status === "do_not_contact")}`, sort: "recently_added", tagIds: [], page: 0, filters: filter({ do_not_contact: "true" }, { doNotContact: true }) },
+    {
+      name: "broad combination",
+      note: `active, from an import, unassigned: ${count((c) => c.status === "active" && c.source === "import" && !data.assignments.has(c.id))} (estimated total)`,
+      sort: "recently_added",
+      tagIds: [],
+      page: 0,
+      filters: filter({ status: "active", source: "import", assigned_to: "unassigned" }, { statuses: ["active"], sources: ["import"], assigned: { unassigned: true } }),
+    },
+    {
+      name: "narrow combination",
+      note: `customers of the quietest member created since 2025-06-01: ${count((c) => c.pipelineStage === "customer" && assigned(quiet)(c) && c.createdAt >= day("2025-06-01"))}`,
+      sort: "name_asc",
+      tagIds: [],
+      page: 0,
+      filters: filter({ pipeline_stage: "customer", assigned_to: quiet, created_from: "2025-06-01" }, { stages: ["customer"], assigned: { member: quiet }, created: { from: day("2025-06-01") } }),
+    },
+    { name: "filter deep page", note: `status=active, name_asc, page 200 (offset ${200 * PAGE_SIZE})`, sort: "name_asc", tagIds: [], page: 200, filters: filter({ status: "active" }, { statuses: ["active"] }) },
+  ];
 }
 
 /** The most common first name, lowercased: the search the mixed-load run loops. */

@@ -120,7 +120,8 @@ export async function aCallerWhoSaysStopCallingMeIsOptedOutFromTheTranscript(t) 
   });
   await page.goto(`/contacts/${contact.id}`);
   const consent = page.getByRole("region", { name: "Consent" });
-  const deadline = Date.now() + 30_000;
+  // The queue batches for up to 5 s and a loaded 2-core CI machine is slow: give the model a minute.
+  const deadline = Date.now() + 60_000;
   for (;;) {
     await consent.getByText(/^(Not recorded|Opted out)$/).first().waitFor();
     if (await consent.getByText("Opted out", { exact: true }).count()) break;

@@ -1,6 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { CallerContextInputT, CallerContextT, CallerFacts } from "../schemas/caller-context";
-import { isZone, localIso, zoneOfNumber } from "../lib/timezone";
+import { zoneOfNumber } from "../lib/number-zones";
+import { isZone, localIso } from "../lib/timezone";
 import { lineOf, resolveCaller } from "./calls";
 import type { StoreContext } from "./context";
 import { UNSENDABLE_STATUSES } from "./messages";

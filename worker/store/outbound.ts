@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { notFound } from "../lib/problem";
-import { isZone, localIso, wallClock, window, zoneOfNumber } from "../lib/timezone";
+import { zoneOfNumber } from "../lib/number-zones";
+import { isZone, localIso, wallClock, window } from "../lib/timezone";
 import type { ConsentEntryT, OutboundCheckInputT, OutboundCheckT } from "../schemas/consent";
 import { currentConsent } from "./consent";
 import type { StoreContext } from "./context";

@@ -339,10 +339,16 @@ export function runList(s: Queries, p: ListParams & { knownTotal?: number }): Li
     else k.counts.set(`${r.facet}\u0000${r.value}`, Number(r.n));
   }
   const conds = conditions(p, k);
+  // Sizes by counting (dates, do not contact), up to EXACT_LIMIT or the smallest size known:
+  // a set bigger than another driver will not drive.
+  let smallest = Math.min(EXACT_LIMIT, ...conds.flatMap((c) => (c.driver && c.size ? [c.size.n] : [])));
   for (const cond of conds) {
     if (cond.size || !cond.sizeQuery) continue;
-    const n = Number(run<{ n: number }>(sql`SELECT count(*) AS n FROM (${cond.sizeQuery} LIMIT ${EXACT_LIMIT + 1})`)[0]?.n ?? 0);
-    cond.size = n <= EXACT_LIMIT ? { n, exact: true } : undefined;
+    const n = Number(run<{ n: number }>(sql`SELECT count(*) AS n FROM (${cond.sizeQuery} LIMIT ${smallest + 1})`)[0]?.n ?? 0);
+    if (n <= smallest) {
+      cond.size = { n, exact: true };
+      smallest = n;
+    }
   }
   const checks = (driven?: Condition) =>
     conds.filter((cond) => cond !== driven || cond.loose).map((cond) => cond.check(C, cond.sortKey === p.sort ? NONE : PLUS));
@@ -365,7 +371,8 @@ export function runList(s: Queries, p: ListParams & { knownTotal?: number }): Li
   let estimate: number | undefined;
   if (total === undefined && !all) {
     const [r] = run<{ sampled: number; matched: number }>(sql`WITH RECURSIVE
-      b(lo, step, hi) AS (SELECT min(rowid), CAST((max(rowid) - min(rowid)) / ${SAMPLE} AS INTEGER) + 1, max(rowid) FROM contacts),
+      e(lo, hi) AS (SELECT (SELECT min(rowid) FROM contacts), (SELECT max(rowid) FROM contacts)),
+      b(lo, step, hi) AS MATERIALIZED (SELECT lo, CAST((hi - lo) / ${SAMPLE} AS INTEGER) + 1, hi FROM e),
       s(r) AS (SELECT lo FROM b UNION ALL SELECT r + step FROM s, b WHERE r + step <= hi)
       SELECT count(*) AS sampled, coalesce(sum(CASE WHEN ${sql.join(checks(), sql` AND `)} THEN 1 ELSE 0 END), 0) AS matched
       FROM s CROSS JOIN contacts c ON c.rowid = s.r`);
@@ -381,7 +388,8 @@ export function runList(s: Queries, p: ListParams & { knownTotal?: number }): Li
   if (all) return { ids, total: ids.length, exact: true, rowsRead };
   if (total === undefined) {
     const offset = p.page * p.pageSize;
-    if (ids.length > 0 && ids.length < p.pageSize) total = offset + ids.length;
+    // A page that is not full ends the list: its total is known.
+    if ((ids.length > 0 || offset === 0) && ids.length < p.pageSize) total = offset + ids.length;
     else {
       exact = false;
       total = ids.length === 0 ? Math.min(roughly(estimate ?? 0), offset) : Math.max(roughly(estimate ?? 0), offset + ids.length);
