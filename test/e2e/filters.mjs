@@ -34,6 +34,12 @@ export async function aPersonFindsASliceWithFiltersSavesItAndActsOnIt(t) {
   await settled(page);
   await screenshot(t, page, "filters-panel-1280");
   await expectAccessible(page, "contact list with the filter panel open");
+  // Escape closes the panel and goes back to its button; the filters stay.
+  await panel.getByRole("checkbox", { name: /Active/ }).focus();
+  await page.keyboard.press("Escape");
+  await panel.waitFor({ state: "hidden" });
+  assert.equal(await toggle.evaluate((el) => el === document.activeElement), true);
+  assert.equal(await toggle.getAttribute("aria-expanded"), "false");
 
   // A chip takes its filter off; the URL is the state (reload keeps it).
   await page.getByRole("button", { name: "Remove filter Stage: Customer" }).click();
