@@ -101,4 +101,20 @@ export async function anAdminImportsASpreadsheetAndDownloadsTheRowsThatFailed(t)
   const history = page.getByRole("region", { name: "Recent imports" });
   await history.getByRole("link", { name: "pilots.csv" }).waitFor();
   await history.getByText("3 created · 1 updated · 0 skipped").waitFor();
+
+  await history.scrollIntoViewIfNeeded();
+  await elementScreenshot(history, "import-history-1280");
+  await page.setViewportSize({ width: 375, height: 800 });
+  await elementScreenshot(history, "import-history-375");
+  await expectAccessible(page, "recent imports at phone width");
+  // Deleted with its failed rows; the contacts it wrote stay.
+  const before = (await api(page, "GET", "/api/contacts/list")).total_count;
+  await history.getByRole("button", { name: "Delete the import pilots.csv" }).click();
+  const confirm = page.getByRole("dialog", { name: "Delete the import “pilots.csv”?" });
+  await confirm.getByText(/failed rows go with it/).waitFor();
+  await confirm.getByRole("button", { name: "Delete import" }).click();
+  await page.getByText("The import “pilots.csv” was deleted.").waitFor();
+  await history.getByRole("link", { name: "pilots.csv" }).waitFor({ state: "detached" });
+  assert.equal((await api(page, "GET", "/api/imports")).some((i) => i.filename === "pilots.csv"), false);
+  assert.equal((await api(page, "GET", "/api/contacts/list")).total_count, before);
 }

@@ -1,4 +1,5 @@
 import { type SQL, desc, eq, sql } from "drizzle-orm";
+import { tagColorFor } from "../lib/tag-colors";
 import type { ImportChunk, ImportField, ImportPolicy, ImportRow } from "../lib/import-csv";
 import { newId, nowIso } from "../lib/ids";
 import { Problem, notFound } from "../lib/problem";
@@ -271,8 +272,6 @@ const INSERT_TAG = sql`INSERT INTO tags (id, name, name_normalized, color, creat
 const MEMBER_BY_NAME = sql`SELECT id FROM members WHERE removed_at IS NULL AND (lower(name) = ${sql.placeholder("v")} OR lower(email) = ${sql.placeholder("v")}) LIMIT 2`;
 
 /** Tag colors for tags an import creates (the web app's swatches), picked by the name. */
-const TAG_COLORS = ["#ef4444", "#f97316", "#f59e0b", "#84cc16", "#10b981", "#06b6d4", "#3b82f6", "#6366f1", "#a855f7", "#ec4899"];
-const colorFor = (name: string) => TAG_COLORS[[...name].reduce((h, ch) => (h * 31 + ch.charCodeAt(0)) >>> 0, 7) % TAG_COLORS.length]!;
 
 const SCALARS = ["first_name", "last_name", "company", "job_title", "status", "pipeline_stage", "source", "external_id", "timezone", "preferred_language", "date_of_birth"] as const;
 const ADDRESS = ["street", "city", "state", "zip", "country"] as const;
@@ -506,7 +505,7 @@ class RowWriter {
     let id = this.tags.get(key) ?? this.s.prepared<{ id: string }>(TAG_BY_NAME, { name: key })[0]?.id;
     if (!id) {
       id = newId();
-      this.s.prepared(INSERT_TAG, { id, name, normalized: key, color: colorFor(key), now: this.now });
+      this.s.prepared(INSERT_TAG, { id, name, normalized: key, color: tagColorFor(key), now: this.now });
       this.tagsCreated++;
     }
     this.tags.set(key, id);

@@ -482,6 +482,8 @@ export const uploadImport = (file: File) =>
     fetch(`/api/imports?filename=${encodeURIComponent(file.name)}`, { method: "POST", body: file, headers: { "content-type": "text/csv" }, credentials: "same-origin" }),
   );
 export const listImports = () => read<Import[]>(() => imports.$get());
+/** Deletes a finished import with its failed rows (the contacts it wrote stay). */
+export const deleteImport = (id: string) => sendNoContent("DELETE", path("imports", id));
 export const getImport = (id: string, signal?: AbortSignal) => read<Import>(() => imports[":id"].$get({ param: { id } }, { init: { signal } }));
 export const updateImport = (id: string, patch: { mapping?: (ImportField | null)[]; policy?: ImportPolicy }) =>
   read<Import>(() => imports[":id"].$put({ param: { id }, json: patch }));

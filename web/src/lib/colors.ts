@@ -1,17 +1,7 @@
+import { TAG_SWATCHES } from "../../../worker/lib/tag-colors";
+
 /** Tag colors offered as swatches; any other hex color can be picked too. */
-export const SWATCHES = [
-  { value: "#ef4444", name: "Red" },
-  { value: "#f97316", name: "Orange" },
-  { value: "#f59e0b", name: "Amber" },
-  { value: "#84cc16", name: "Lime" },
-  { value: "#10b981", name: "Emerald" },
-  { value: "#06b6d4", name: "Cyan" },
-  { value: "#3b82f6", name: "Blue" },
-  { value: "#6366f1", name: "Indigo" },
-  { value: "#a855f7", name: "Purple" },
-  { value: "#ec4899", name: "Pink" },
-  { value: "#71717a", name: "Gray" },
-] as const;
+export const SWATCHES = TAG_SWATCHES;
 
 export const isHexColor = (v: string) => /^#[0-9a-f]{6}$/i.test(v);
 
