@@ -127,6 +127,9 @@ describe("contact list filters", () => {
       [{ last_contacted_from: "2026-10-15" }, (s) => s.lastContacted !== null && day(s.lastContacted) >= "2026-10-15"],
       [{ last_contacted_to: "2026-10-20" }, (s) => s.lastContacted !== null && day(s.lastContacted) <= "2026-10-20"],
       [{ created_to: "2026-02-15T12:00:10.000Z" }, (s) => s.created <= "2026-02-15T12:00:10.000Z"],
+      [{ never_contacted: "true" }, (s) => s.lastContacted === null],
+      [{ never_contacted: "false", status: "active" }, (s) => s.lastContacted !== null && s.status === "active"],
+      [{ never_contacted: "true", tag_ids: tagA.id }, (s) => s.lastContacted === null && s.tags.includes(tagA.id)],
       [{ no_name: "true" }, (s) => sortName(s) === "\u{10FFFF}"],
       [{ no_name: "false" }, (s) => sortName(s) !== "\u{10FFFF}"],
       [{ do_not_contact: "true" }, dnc],
@@ -165,6 +168,7 @@ describe("contact list filters", () => {
     expectInvalid(await list("created_from=2026-02-30"), "created_from");
     expectInvalid(await list("last_contacted_to=yesterday"), "last_contacted_to");
     expectInvalid(await list("no_name=yes"), "no_name");
+    expectInvalid(await list("never_contacted=1"), "never_contacted");
     expectInvalid(await list(`source=${"x".repeat(51)}`), "source.0");
     // A date is a whole day where the organization is (its quiet-hours time zone), DST included.
     expect(startOfDay("2026-03-08", "America/New_York").toISOString()).toBe("2026-03-08T05:00:00.000Z");

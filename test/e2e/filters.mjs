@@ -83,6 +83,10 @@ export async function aPersonFindsASliceWithFiltersSavesItAndActsOnIt(t) {
   await settled(page);
   await screenshot(t, page, "filters-panel-375");
   await expectAccessible(page, "contact list with the filter panel open at phone width");
+  await page.getByRole("region", { name: "More filters" }).getByLabel("Last contacted").selectOption({ label: "Never" });
+  await page.getByText("Never contacted", { exact: true }).waitFor();
+  assert.match(page.url(), /never_contacted=true/);
+  await count(page, "1 match");
   await page.getByRole("button", { name: "Clear filters" }).click();
   await count(page, "4 contacts");
 }

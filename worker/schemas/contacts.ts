@@ -233,6 +233,7 @@ const dateBound = (description: string) =>
 
 const NO_NAME = "true: only contacts without a name (stubs of callers); false: only named ones";
 const DO_NOT_CONTACT = "true: only contacts marked Do not contact or opted out of calls, texts or email; false: only the others";
+const NEVER_CONTACTED = "true: only contacts never called or texted; false: only those contacted at least once";
 const sourceValue = text(50).pipe(z.string().min(1, "must not be empty"));
 
 /**
@@ -251,7 +252,8 @@ export const listFilterFields = {
   created_from: dateBound("Created on or after"),
   created_to: dateBound("Created on or before"),
   last_contacted_from: dateBound("Last contacted on or after"),
-  last_contacted_to: dateBound("Last contacted on or before (never-contacted contacts are left out)"),
+  last_contacted_to: dateBound("Last contacted on or before (never-contacted contacts are left out: see never_contacted)"),
+  never_contacted: z.boolean().optional().openapi({ description: NEVER_CONTACTED }),
   no_name: z.boolean().optional().openapi({ description: NO_NAME }),
   do_not_contact: z.boolean().optional().openapi({ description: DO_NOT_CONTACT }),
 };
@@ -287,6 +289,7 @@ export const listFilterQueryFields = {
   source: csvOf(sourceValue, 20, "Any of these sources"),
   no_name: flag(NO_NAME),
   do_not_contact: flag(DO_NOT_CONTACT),
+  never_contacted: flag(NEVER_CONTACTED),
 };
 
 export const ContactListQuery = z.object({

@@ -171,6 +171,7 @@ export function listParams(s: StoreContext, q: ListSelection, memberId: string |
       lastContacted: range(q.last_contacted_from, q.last_contacted_to, zone),
       noName: q.no_name,
       doNotContact: q.do_not_contact,
+      neverContacted: q.never_contacted,
     },
   };
 }

@@ -62,6 +62,7 @@ export interface Filters {
   lastContacted?: Range;
   noName?: boolean;
   doNotContact?: boolean;
+  neverContacted?: boolean;
 }
 
 export interface Range {
@@ -214,6 +215,14 @@ function conditions(p: ListParams, k: Counters | undefined): Condition[] {
             sortKey: "name_asc",
           }
         : { check: (_x, plus) => sql`${plus}c.sort_name < ${NO_NAME}`, size: { n: (k?.total ?? 0) - stubs, exact: true }, sortKey: "name_asc" },
+    );
+  }
+  if (f.neverContacted !== undefined) {
+    const driver = sql`SELECT id FROM contacts WHERE last_contacted_at IS NULL`;
+    out.push(
+      f.neverContacted
+        ? { check: (_x, plus) => sql`${plus}c.last_contacted_at IS NULL`, driver, sizeQuery: driver, sortKey: "last_contacted_at" }
+        : { check: (_x, plus) => sql`${plus}c.last_contacted_at IS NOT NULL`, sortKey: "last_contacted_at" },
     );
   }
   if (f.doNotContact !== undefined) {

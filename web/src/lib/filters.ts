@@ -3,7 +3,7 @@
 // arrays in JSON; yes/no filters are "true"/"false" in the URL and booleans in JSON.
 
 export const LIST_KEYS = ["status", "pipeline_stage", "source"] as const;
-export const FLAG_KEYS = ["no_name", "do_not_contact"] as const;
+export const FLAG_KEYS = ["no_name", "do_not_contact", "never_contacted"] as const;
 export const TEXT_KEYS = ["assigned_to", "tag_match", "created_from", "created_to", "last_contacted_from", "last_contacted_to"] as const;
 export const FILTER_KEYS = [...LIST_KEYS, ...TEXT_KEYS, ...FLAG_KEYS] as const;
 export type FilterKey = (typeof FILTER_KEYS)[number];
@@ -13,6 +13,7 @@ type Flag = "true" | "false";
 export type Filters = Partial<Record<Exclude<FilterKey, (typeof FLAG_KEYS)[number] | "tag_match">, string>> & {
   no_name?: Flag;
   do_not_contact?: Flag;
+  never_contacted?: Flag;
   tag_match?: "any" | "all";
 };
 
@@ -94,6 +95,7 @@ export const CONTACTED_PRESETS = [
   { value: "from:-30d", label: "In the last 30 days" },
   { value: "to:-30d", label: "Not in 30 days" },
   { value: "to:-90d", label: "Not in 90 days" },
+  { value: "never", label: "Never" },
   { value: "custom", label: "Between dates…" },
 ];
 
