@@ -192,6 +192,12 @@ describe("contact list filters", () => {
     await call("DELETE", `/api/contacts/${b.id}/members/${sam.memberId}`, { cookie: o.owner.cookie });
     await call("POST", `/api/contacts/${c.id}/tags/${vip.id}`, { cookie: o.owner.cookie });
     await call("POST", `/api/contacts/${c.id}/consent`, { cookie: o.owner.cookie, body: { channel: "voice", status: "opted_out" } });
+    // Cy is contacted; Bea is, and then her date is cleared again: the never-contacted count follows.
+    await storeExec(o.id, [
+      ["UPDATE contacts SET last_contacted_at = ? WHERE id = ?", new Date().toISOString(), c.id],
+      ["UPDATE contacts SET last_contacted_at = ? WHERE id = ?", new Date().toISOString(), b.id],
+      ["UPDATE contacts SET last_contacted_at = NULL WHERE id = ?", b.id],
+    ]);
     await call("DELETE", `/api/contacts/${a.id}`, { cookie: o.owner.cookie });
     // The counters equal a count of the rows themselves.
     const kept = await storeRows<{ facet: string; value: string; n: number }>(o.id, "SELECT facet, value, n FROM contact_counts WHERE n != 0 ORDER BY facet, value");
@@ -201,6 +207,7 @@ describe("contact list filters", () => {
       "SELECT 'stage' AS facet, coalesce(pipeline_stage, '') AS value, count(*) AS n FROM contacts GROUP BY 2",
       "SELECT 'source' AS facet, coalesce(source, '') AS value, count(*) AS n FROM contacts GROUP BY 2",
       "SELECT 'no_name' AS facet, '' AS value, count(*) AS n FROM contacts WHERE sort_name = char(1114111) HAVING count(*) > 0",
+      "SELECT 'never_contacted' AS facet, '' AS value, count(*) AS n FROM contacts WHERE last_contacted_at IS NULL HAVING count(*) > 0",
       "SELECT 'member' AS facet, member_id AS value, count(*) AS n FROM contact_user GROUP BY 2",
       "SELECT 'tag' AS facet, tag_id AS value, count(*) AS n FROM contact_tags GROUP BY 2",
     ]) {
@@ -209,6 +216,7 @@ describe("contact list filters", () => {
     counted.sort((x, y) => cmp(x.facet, y.facet) || cmp(x.value, y.value));
     expect(kept).toEqual(counted);
     expect(kept).toContainEqual({ facet: "no_name", value: "", n: 1 });
+    expect(kept).toContainEqual({ facet: "never_contacted", value: "", n: 1 });
     expect(await storeRows(o.id, "SELECT contact_id, channel FROM contact_opt_outs")).toEqual([{ contact_id: c.id, channel: "voice" }]);
 
     const facets = await call("GET", "/api/contacts/facets", { cookie: sam.cookie });

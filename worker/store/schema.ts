@@ -451,7 +451,8 @@ export const webhookAttempts = sqliteTable(
  * How many contacts have each value of a filterable field, kept by triggers (migration 0012) so a
  * list filtered on one of them knows its total without counting, and the filter menus can show
  * every value with its count. facet: status, stage, source (value '' = none), member (a member id:
- * contacts assigned to them), tag (a tag id), no_name (value '': contacts without a name).
+ * contacts assigned to them), tag (a tag id), no_name (value '': contacts without a name),
+ * never_contacted (value '', migration 0013).
  */
 export const contactCounts = sqliteTable(
   "contact_counts",

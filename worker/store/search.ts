@@ -218,11 +218,16 @@ function conditions(p: ListParams, k: Counters | undefined): Condition[] {
     );
   }
   if (f.neverContacted !== undefined) {
-    const driver = sql`SELECT id FROM contacts WHERE last_contacted_at IS NULL`;
+    const never = k ? counted(k, "never_contacted", "") : 0;
     out.push(
       f.neverContacted
-        ? { check: (_x, plus) => sql`${plus}c.last_contacted_at IS NULL`, driver, sizeQuery: driver, sortKey: "last_contacted_at" }
-        : { check: (_x, plus) => sql`${plus}c.last_contacted_at IS NOT NULL`, sortKey: "last_contacted_at" },
+        ? {
+            check: (_x, plus) => sql`${plus}c.last_contacted_at IS NULL`,
+            driver: sql`SELECT id FROM contacts WHERE last_contacted_at IS NULL`,
+            size: { n: never, exact: true },
+            sortKey: "last_contacted_at",
+          }
+        : { check: (_x, plus) => sql`${plus}c.last_contacted_at IS NOT NULL`, size: { n: (k?.total ?? 0) - never, exact: true }, sortKey: "last_contacted_at" },
     );
   }
   if (f.doNotContact !== undefined) {
@@ -246,6 +251,7 @@ function countersQuery(p: ListParams): SQL {
     ...(f.sources ?? []).map((v) => ["source", v] as [string, string]),
     ...(f.assigned && "member" in f.assigned ? [["member", f.assigned.member] as [string, string]] : []),
     ...(f.noName !== undefined ? [["no_name", ""] as [string, string]] : []),
+    ...(f.neverContacted !== undefined ? [["never_contacted", ""] as [string, string]] : []),
   ];
   const rows = wanted.map(([facet, value]) => sql`(facet = ${facet} AND value = ${value})`);
   return sql`SELECT 'total' AS facet, '' AS value, contact_count AS n FROM contact_stats WHERE id = 1
