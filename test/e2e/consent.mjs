@@ -124,7 +124,12 @@ export async function aCallerWhoSaysStopCallingMeIsOptedOutFromTheTranscript(t) 
   const deadline = Date.now() + 60_000;
   for (;;) {
     await consent.getByText(/^(Not recorded|Opted out)$/).first().waitFor();
-    if (await consent.getByText("Opted out", { exact: true }).count()) break;
+    // The opt-out and the call's "checked" are one transaction, but the page reads consent and
+    // calls separately: a reload between the two reads can show one without the other (and a
+    // change made before the live socket opens is not pushed). Reload until both show.
+    const checked = page.getByText("checked: asked not to be contacted: opted out of calls and texts");
+    const shown = (await consent.getByText("Opted out", { exact: true }).count()) > 0 && (await checked.waitFor({ timeout: 3_000 }).then(() => true, () => false));
+    if (shown) break;
     assert.ok(Date.now() < deadline, "the spoken opt-out never showed on the contact");
     await page.waitForTimeout(1_000);
     await page.reload();
