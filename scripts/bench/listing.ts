@@ -12,12 +12,12 @@
  * parameters. Then the statements that load the page's 25 contacts, built by the store's own
  * contactQueries (worker/store/contacts.ts) on a drizzle durable-sqlite instance that only
  * renders SQL. The assignments view adds the statements worker/store/assignments.ts runs
- * around the list (counters, member check, a member's count), rebuilt here from the same schema.
+ * around the list (counters, member check), rebuilt here from the same schema; its member filter is the list's assigned_to filter, counted exactly.
  *
  * The floor of a request is the no-op route (GET /api/health, sampled alternately with the
  * kind's requests) plus the sqlite3 time of those statements.
  */
-import { type SQL, eq, sql } from "drizzle-orm";
+import { type SQL, eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/durable-sqlite";
 import { SQLiteSyncDialect } from "drizzle-orm/sqlite-core";
 import type { Sort } from "../../worker/schemas/contacts";
@@ -107,7 +107,7 @@ export interface KindResult {
 }
 
 interface SearchModule {
-  runList(s: Queries, p: ListParams & { knownTotal?: number }): ListResult;
+  runList(s: Queries, p: ListParams): ListResult;
 }
 type Builder = { toSQL(): { sql: string; params: unknown[] } };
 interface ContactsModule {
@@ -172,7 +172,7 @@ class Unanswered extends Error {
 const MAX_ROUNDS = 8;
 
 /** Answers runList's statements from sqlite3 results, running an unseen statement between rounds. */
-async function runListWithSqlite(file: string, p: ListParams & { knownTotal?: number }) {
+async function runListWithSqlite(file: string, p: ListParams) {
   const { search } = await storeModules();
   const answers = new Map<string, unknown[]>();
   for (let round = 1; round <= MAX_ROUNDS; round++) {
@@ -197,39 +197,27 @@ async function runListWithSqlite(file: string, p: ListParams & { knownTotal?: nu
   throw new Error(`runList asked for more than ${MAX_ROUNDS - 1} statements sqlite3 had not run: the bench's round limit needs raising`);
 }
 
-/** The assignments route's member filter, as worker/store/assignments.ts writes it. */
-function memberExtra(filter: string | undefined): SQL | undefined {
+/** The assignments route's member filter: the list's assigned_to filter, as worker/store/assignments.ts passes it. */
+function memberFilter(filter: string | undefined): Filters["assigned"] {
   if (!filter || filter === "all") return undefined;
-  if (filter === "unassigned") return sql`NOT EXISTS (SELECT 1 FROM contact_user cu WHERE cu.contact_id = c.id)`;
-  return sql`EXISTS (SELECT 1 FROM contact_user cu WHERE cu.contact_id = c.id AND cu.member_id = ${filter})`;
+  return filter === "unassigned" ? { unassigned: true } : { member: filter };
 }
 
 /**
  * The statements one request of this kind runs in the store, in order, with the page ids and
  * total they give: for the assignments view, its counters (and, for a member filter, the member
- * check and, without search or tags, the member's count); runList's statements; the 25 contacts.
+ * check), then runList's statements counting exactly; the 25 contacts.
  */
 export async function planKind(file: string, kind: ListKind): Promise<{ statements: Statement[]; ids: string[]; total: number; rounds: number }> {
   const before: string[] = [];
-  let knownTotal: number | undefined;
-  if (kind.route === "assignments") {
-    const counters = renderBuilder(
-      renderOnly.select({ contacts: schema.contactStats.contactCount, assigned: schema.contactStats.assignedCount }).from(schema.contactStats),
+  const assignments = kind.route === "assignments";
+  if (assignments) {
+    before.push(
+      renderBuilder(renderOnly.select({ contacts: schema.contactStats.contactCount, assigned: schema.contactStats.assignedCount }).from(schema.contactStats)),
     );
-    before.push(counters);
-    // drizzle maps the selected columns to {contacts, assigned} by position.
-    const [contactCount = 0, assignedCount = 0] = Object.values((await queryRows(file, counters))[0] ?? {}).map(Number);
-    const plain = !kind.search?.trim() && kind.tagIds.length === 0;
     const filter = kind.memberFilter ?? "all";
-    if (filter === "all" && plain) knownTotal = contactCount;
-    else if (filter === "unassigned" && plain) knownTotal = contactCount - assignedCount;
-    else if (filter !== "all" && filter !== "unassigned") {
+    if (filter !== "all" && filter !== "unassigned") {
       before.push(renderBuilder(renderOnly.select({ removedAt: schema.members.removedAt }).from(schema.members).where(eq(schema.members.id, filter))));
-      if (plain) {
-        const count = render(sql`SELECT count(*) AS n FROM contact_user WHERE member_id = ${filter}`);
-        before.push(count);
-        knownTotal = Number((await queryRows<{ n: number }>(file, count))[0]?.n ?? 0);
-      }
     }
   }
   const list = await runListWithSqlite(file, {
@@ -238,9 +226,8 @@ export async function planKind(file: string, kind: ListKind): Promise<{ statemen
     tagIds: kind.tagIds,
     page: kind.page,
     pageSize: PAGE_SIZE,
-    extra: kind.route === "assignments" ? memberExtra(kind.memberFilter) : undefined,
-    filters: kind.filters?.resolved,
-    knownTotal,
+    filters: assignments ? { assigned: memberFilter(kind.memberFilter) } : kind.filters?.resolved,
+    exactCount: assignments,
   });
   const { contacts } = await storeModules();
   const load = list.ids.length ? Object.entries(contacts.contactQueries(renderOnly, list.ids)).map(([name, b]) => ({ label: `load ${name}`, sql: renderBuilder(b) })) : [];

@@ -11,20 +11,10 @@ import { runList } from "./search";
 /** The assignments view: contacts with their assignees, filtered by search, tags and member. */
 export function listAssignments(s: StoreContext, q: AssignmentQueryT): AssignmentPageT & { rows_read: number } {
   const stats = s.db.select({ contacts: contactStats.contactCount, assigned: contactStats.assignedCount }).from(contactStats).get() ?? { contacts: 0, assigned: 0 };
-  // Without search or tags, the totals come from counters instead of counting rows.
-  const plain = !q.search?.trim() && q.tag_ids.length === 0;
-  let extra;
-  let knownTotal: number | undefined = q.member_filter === "all" && plain ? stats.contacts : undefined;
-  if (q.member_filter === "unassigned") {
-    extra = sql`NOT EXISTS (SELECT 1 FROM contact_user cu WHERE cu.contact_id = c.id)`;
-    if (plain) knownTotal = stats.contacts - stats.assigned;
-  } else if (q.member_filter !== "all") {
-    assertMember(s, q.member_filter);
-    // Walk the sort index and probe the (contact, member) key: no sort of a busy member's list.
-    extra = sql`EXISTS (SELECT 1 FROM contact_user cu WHERE cu.contact_id = c.id AND cu.member_id = ${q.member_filter})`;
-    if (plain) knownTotal = Number(s.get<{ n: number }>(sql`SELECT count(*) AS n FROM contact_user WHERE member_id = ${q.member_filter}`)?.n ?? 0);
-  }
-  const list = runList(s, { search: q.search, sort: q.sort, tagIds: q.tag_ids, page: q.page, pageSize: q.page_size, extra, knownTotal });
+  // The member filter is the contact list's assigned_to filter; this view always counts exactly.
+  if (q.member_filter !== "all" && q.member_filter !== "unassigned") assertMember(s, q.member_filter);
+  const assigned = q.member_filter === "all" ? undefined : q.member_filter === "unassigned" ? { unassigned: true as const } : { member: q.member_filter };
+  const list = runList(s, { search: q.search, sort: q.sort, tagIds: q.tag_ids, filters: { assigned }, page: q.page, pageSize: q.page_size, exactCount: true });
   return {
     contacts: loadContacts(s, list.ids).map((ct) => ({
       id: ct.id,

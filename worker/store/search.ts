@@ -71,8 +71,6 @@ export interface Range {
 }
 
 export interface ListParams {
-  /** Further conditions on `c`, e.g. the assignments view's member filter. */
-  extra?: SQL;
   search?: string;
   sort: Sort;
   tagIds: string[];
@@ -204,31 +202,16 @@ function conditions(p: ListParams, k: Counters | undefined): Condition[] {
   }
   if (f.created) out.push(rangeCondition("created_at", f.created, "recently_added"));
   if (f.lastContacted) out.push(rangeCondition("last_contacted_at", f.lastContacted, "last_contacted_at"));
-  if (f.noName !== undefined) {
-    const stubs = k ? counted(k, "no_name", "") : 0;
-    out.push(
-      f.noName
-        ? {
-            check: (_x, plus) => sql`${plus}c.sort_name = ${NO_NAME}`,
-            driver: sql`SELECT id FROM contacts WHERE sort_name = ${NO_NAME}`,
-            size: { n: stubs, exact: true },
-            sortKey: "name_asc",
-          }
-        : { check: (_x, plus) => sql`${plus}c.sort_name < ${NO_NAME}`, size: { n: (k?.total ?? 0) - stubs, exact: true }, sortKey: "name_asc" },
-    );
-  }
+  // A yes/no filter with a counter: `yes` and `no` are conditions on a sort key of `c`.
+  const counterFlag = (on: boolean, facet: string, yes: SQL, no: SQL, sortKey: Sort): Condition => {
+    const n = k ? counted(k, facet, "") : 0;
+    return on
+      ? { check: (_x, plus) => sql`${plus}${yes}`, driver: sql`SELECT id FROM contacts c WHERE ${yes}`, size: { n, exact: true }, sortKey }
+      : { check: (_x, plus) => sql`${plus}${no}`, size: { n: (k?.total ?? 0) - n, exact: true }, sortKey };
+  };
+  if (f.noName !== undefined) out.push(counterFlag(f.noName, "no_name", sql`c.sort_name = ${NO_NAME}`, sql`c.sort_name < ${NO_NAME}`, "name_asc"));
   if (f.neverContacted !== undefined) {
-    const never = k ? counted(k, "never_contacted", "") : 0;
-    out.push(
-      f.neverContacted
-        ? {
-            check: (_x, plus) => sql`${plus}c.last_contacted_at IS NULL`,
-            driver: sql`SELECT id FROM contacts WHERE last_contacted_at IS NULL`,
-            size: { n: never, exact: true },
-            sortKey: "last_contacted_at",
-          }
-        : { check: (_x, plus) => sql`${plus}c.last_contacted_at IS NOT NULL`, size: { n: (k?.total ?? 0) - never, exact: true }, sortKey: "last_contacted_at" },
-    );
+    out.push(counterFlag(f.neverContacted, "never_contacted", sql`c.last_contacted_at IS NULL`, sql`c.last_contacted_at IS NOT NULL`, "last_contacted_at"));
   }
   if (f.doNotContact !== undefined) {
     const dnc = (x: SQL, plus: SQL) =>
@@ -298,7 +281,7 @@ const roughly = (n: number) => {
  * through a driver of at most EXACT_LIMIT, or else an estimate from SAMPLE contacts spread evenly
  * over the table (total_exact false). Every statement is bounded by an index or the sample.
  */
-export function runList(s: Queries, p: ListParams & { knownTotal?: number }): ListResult {
+export function runList(s: Queries, p: ListParams): ListResult {
   let rowsRead = 0;
   const run = <T>(q: SQL) => {
     const r = s.query<T>(q);
@@ -309,10 +292,9 @@ export function runList(s: Queries, p: ListParams & { knownTotal?: number }): Li
   const order = ORDER[p.sort];
   const limit = sql`LIMIT ${p.pageSize} OFFSET ${p.pageSize < 0 ? 0 : p.page * p.pageSize}`;
   const all = p.pageSize < 0;
-  const extra = p.extra ? [p.extra] : [];
 
-  if (plan.kind !== "none" || p.extra) {
-    // The search (or the assignments view's member filter) drives; filters are checks.
+  if (plan.kind !== "none") {
+    // The search drives; filters are checks.
     const conds = conditions(p, undefined);
     const needsRow = plan.kind === "fts" && hasFilters(p.filters);
     const parts: SQL[] = [];
@@ -332,11 +314,10 @@ export function runList(s: Queries, p: ListParams & { knownTotal?: number }): Li
     }
     const x = needsRow ? sql.raw("x") : C;
     for (const cond of conds) parts.push(sql`AND ${cond.check(x, PLUS)}`);
-    for (const e of extra) parts.push(sql`AND ${e}`);
     const from = sql.join(parts, sql` `);
     const ids = run<{ id: string }>(sql`SELECT c.id AS id ${from} ORDER BY ${order} ${limit}`).map((r) => r.id);
     if (all) return { ids, total: ids.length, exact: true, rowsRead };
-    const total = p.knownTotal ?? Number(run<{ n: number }>(sql`SELECT count(*) AS n ${from}`)[0]?.n ?? 0);
+    const total = Number(run<{ n: number }>(sql`SELECT count(*) AS n ${from}`)[0]?.n ?? 0);
     return { ids, total, exact: true, rowsRead };
   }
 
@@ -344,7 +325,7 @@ export function runList(s: Queries, p: ListParams & { knownTotal?: number }): Li
     // Everyone: the sort's index, and the trigger-kept total.
     const ids = run<{ id: string }>(sql`SELECT c.id AS id FROM contacts c ORDER BY ${order} ${limit}`).map((r) => r.id);
     if (all) return { ids, total: ids.length, exact: true, rowsRead };
-    const total = p.knownTotal ?? Number(run<{ n: number }>(orgTotalQuery())[0]?.n ?? 0);
+    const total = Number(run<{ n: number }>(orgTotalQuery())[0]?.n ?? 0);
     return { ids, total, exact: true, rowsRead };
   }
   const k: Counters = { total: 0, assigned: 0, counts: new Map() };

@@ -1,3 +1,5 @@
+import { formatDate } from "./format";
+
 // The contact list's filters as the URL (and GET /api/contacts/list) spells them, and as JSON
 // (a saved view's query, a bulk change's `matching`): lists are comma-separated in the URL and
 // arrays in JSON; yes/no filters are "true"/"false" in the URL and booleans in JSON.
@@ -108,9 +110,8 @@ export function presetOf(from: string | undefined, to: string | undefined, prese
 
 const dateWords = (v: string) => {
   const days = /^-(\d+)d$/.exec(v);
-  if (days) return `${days[1]} days ago`;
-  const d = new Date(v.length === 10 ? `${v}T12:00:00Z` : v);
-  return d.toLocaleDateString(undefined, { month: "short", day: "numeric", year: "numeric", ...(v.length === 10 && { timeZone: "UTC" }) });
+  // A bare date is a day: read it at local noon, so no time zone moves it to another day.
+  return days ? `${days[1]} days ago` : formatDate(v.length === 10 ? `${v}T12:00:00` : v);
 };
 
 /** A range in words for its chip: "last 30 days", "before Mar 3, 2026", "Mar 1 – Mar 31, 2026". */
