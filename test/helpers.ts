@@ -161,6 +161,13 @@ const SNAPSHOT_TABLES = [
   "saved_views",
   "imports",
   "import_errors",
+  "contact_history",
+  "trash",
+  "merges",
+  "merged_contacts",
+  "duplicate_keys",
+  "duplicate_groups",
+  "duplicate_dismissals",
 ] as const;
 
 /**

@@ -148,7 +148,11 @@ describe("transcripts and media in R2", () => {
     expectProblem(await call("PUT", `/api/calls/${crypto.randomUUID()}/transcription`, { bearer: key, body: { transcription: "Ghost" } }), 404);
     expect(await waitFor(() => r2Keys(`${org.id}/calls/`), (k) => k.length === 1)).toHaveLength(1);
 
+    // A deleted contact's transcript stays while it is in the trash, and goes with the purge.
     expect((await call("DELETE", `/api/contacts/${created.body.contact_id}`, { cookie: org.owner.cookie })).status).toBe(204);
+    await runDurableObjectAlarm(storeOf(org.id));
+    expect(await r2Keys(`${org.id}/calls/`)).toHaveLength(1);
+    expect(await storeOf(org.id).purgeExpired(new Date(Date.now() + 31 * 86_400_000).toISOString())).toEqual({ ok: true, value: { contacts: 1, merges: 0 } });
     await runDurableObjectAlarm(storeOf(org.id));
     expect(await r2Keys(`${org.id}/`)).toEqual([]);
     expect(await countRows(org.id, "SELECT count(*) AS n FROM blob_deletions")).toBe(0);

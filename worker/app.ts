@@ -10,7 +10,9 @@ import { createDb } from "./global/db";
 import type { AppEnv } from "./http/env";
 import { Problem, problemResponse } from "./lib/problem";
 import { addressesRoutes } from "./routes/addresses";
-import { activityRoutes } from "./routes/activity";
+import { activityRoutes, historyRoutes } from "./routes/activity";
+import { mergesRoutes } from "./routes/merges";
+import { trashRoutes } from "./routes/trash";
 import { apiKeysRoutes } from "./routes/api-keys";
 import { assignmentsRoutes } from "./routes/assignments";
 import { backupRoutes } from "./routes/backup";
@@ -160,6 +162,9 @@ export function createApp() {
     .route("/", callsRoutes)
     .route("/", callerContextRoutes)
     .route("/", contactsRoutes)
+    .route("/", trashRoutes)
+    .route("/", mergesRoutes)
+    .route("/", historyRoutes)
     .route("/", phonesRoutes)
     .route("/", emailsRoutes)
     .route("/", addressesRoutes)

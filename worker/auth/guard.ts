@@ -7,6 +7,7 @@ import { type RateLimitName, rateLimit } from "../http/rate-limit";
 import { nowIso } from "../lib/ids";
 import { Problem } from "../lib/problem";
 import { orgStore } from "../store/client";
+import type { Who } from "../store/context";
 import { getAuth } from "./auth";
 import { BoundedCache, cachedSession, rememberSession, sessionToken } from "./principals";
 
@@ -112,10 +113,14 @@ function guard(level: Level) {
       throw new Problem(403, "Only an owner or admin of the organization may do this.");
     }
     c.set("principal", principal);
-    c.set("store", orgStore(c.env, principal.organizationId));
+    c.set("store", orgStore(c.env, principal.organizationId, whoOf(principal)));
     await next();
   });
 }
+
+/** Who the store records for a request (field history). */
+export const whoOf = (p: Principal): Who =>
+  p.kind === "session" ? { kind: "member", id: p.memberId, name: p.userName } : { kind: "api_key", id: p.apiKeyId, name: null };
 
 /** Any signed-in member of the active organization. */
 export const memberOnly = guard("member");

@@ -3,9 +3,10 @@ import { newId, nowIso } from "../lib/ids";
 import { Problem, notFound } from "../lib/problem";
 import type { BulkAction } from "../schemas/bulk";
 import type { ListSelection } from "../schemas/contacts";
-import { deleteContact, matchingIds } from "./contacts";
+import { matchingIds } from "./contacts";
 import type { StoreContext } from "./context";
-import { contactDeleted, trackContacts } from "./events";
+import { trackContacts } from "./events";
+import { trashContact } from "./trash";
 import { type Actor, type MemberRecord, touchMember, upsertMember } from "./members";
 import { bulkJobs } from "./schema";
 
@@ -160,9 +161,9 @@ function apply(s: StoreContext, job: JobRow, ids: string[]): number {
         );
       case "delete": {
         let n = 0;
+        const deleter = s.get<{ name: string | null }>(sql`SELECT created_by_name AS name FROM bulk_jobs WHERE id = ${job.id}`);
         for (const { id } of s.all<{ id: string }>(sql`SELECT id FROM ${live}`)) {
-          deleteContact(s, id);
-          contactDeleted(s, id);
+          trashContact(s, id, { kind: "bulk", name: deleter?.name ?? null });
           n++;
         }
         return n;

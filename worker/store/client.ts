@@ -1,4 +1,5 @@
 import { Problem } from "../lib/problem";
+import type { Who } from "./context";
 import type { Answer, OrgStore } from "./org-store";
 
 type Methods = {
@@ -23,15 +24,21 @@ function stubFor(env: Env, organizationId: string): DurableObjectStub<OrgStore> 
   return env.ORG_STORE.get(id);
 }
 
-export function orgStore(env: Env, organizationId: string): StoreClient {
-  const stub = stubFor(env, organizationId) as unknown as Record<string, (...args: unknown[]) => Promise<Answer<unknown>>>;
+/**
+ * The store of an organization, its calls made for `who` (the member or API key of the request:
+ * what the field history records as "by"); without one, for the system (jobs, webhooks).
+ */
+export function orgStore(env: Env, organizationId: string, who: Who | null = null): StoreClient {
+  const stub = stubFor(env, organizationId) as unknown as Record<string, (...args: unknown[]) => Promise<Answer<unknown>>> & {
+    call(method: string, args: unknown[], who: Who | null): Promise<Answer<unknown>>;
+  };
   return new Proxy({} as StoreClient, {
     get: (_, method: string) =>
       method === "then"
         ? undefined
         : async (...args: unknown[]) => {
-        const answer = await stub[method]!(...args);
-        if (method === "destroy") return answer;
+        if (method === "destroy") return stub.destroy!();
+        const answer = await stub.call(method, args, who);
         if (answer.ok) return answer.value;
         throw new Problem(answer.problem.status, answer.problem.detail, answer.problem.extra);
       },

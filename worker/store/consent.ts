@@ -4,6 +4,7 @@ import type { ConsentChannel, ConsentEntryT, ConsentInputT, ConsentT } from "../
 import { CONSENT_CHANNELS } from "../schemas/consent";
 import { assertContact } from "./contacts";
 import type { StoreContext } from "./context";
+import { recordChange } from "./history";
 
 // The consent ledger (consent_events): append-only; a channel's status is its latest opt-in or
 // opt-out. Keywords in inbound texts, carrier errors, the model reading a transcript, people and
@@ -92,6 +93,8 @@ export function recordConsent(s: StoreContext, contactId: string, r: ConsentReco
     VALUES (${contactId}, ${r.channel}, ${r.action}, ${r.source}, ${r.messageId ?? null}, ${r.callId ?? null}, ${r.evidence ?? null}, ${r.note ?? null},
       ${r.actor?.userId ?? null}, ${r.actor?.name ?? null}, ${nowIso()})`);
   if (r.action !== "help" && before?.action !== r.action) {
+    const by = r.actor ? undefined : r.source in { keyword: 1, carrier: 1, call_transcript: 1 } ? { kind: r.source, call_id: r.callId ?? undefined, message_id: r.messageId ?? undefined } : undefined;
+    recordChange(s, contactId, `consent.${r.channel}`, before?.action ?? "unknown", r.action, by);
     s.emit(`contact.${r.action}`, { contact_id: contactId, channel: r.channel, source: r.source, message_id: r.messageId ?? null, call_id: r.callId ?? null, evidence: r.evidence ?? null }, contactId);
   }
 }

@@ -118,13 +118,31 @@ export function loadContacts(s: StoreContext, ids: string[]): Contact[] {
 
 export function loadContact(s: StoreContext, id: string): Contact {
   const [contact] = loadContacts(s, [id]);
-  if (!contact) throw notFound("Contact");
+  if (!contact) throw missingContact(s, id);
   return contact;
+}
+
+/**
+ * The 404 for a contact id that is no live contact: one merged into another says into which
+ * (`merged_into`, following later merges), one in the trash says so (`in_trash`).
+ */
+export function missingContact(s: StoreContext, id: string): Problem {
+  let survivor: { survivor_id: string; merge_id: string } | undefined;
+  let at = id;
+  for (let hops = 0; hops < 20; hops++) {
+    const next = s.get<{ survivor_id: string; merge_id: string }>(sql`SELECT survivor_id, merge_id FROM merged_contacts WHERE contact_id = ${at}`);
+    if (!next) break;
+    survivor = hops === 0 ? next : { ...next, merge_id: survivor!.merge_id };
+    at = next.survivor_id;
+  }
+  if (survivor) return new Problem(404, "This contact was merged into another contact.", { merged_into: at, merge_id: survivor.merge_id });
+  if (s.get(sql`SELECT 1 AS x FROM trash WHERE contact_id = ${id}`)) return new Problem(404, "This contact is in the trash.", { in_trash: true });
+  return notFound("Contact");
 }
 
 /** 404 unless the contact exists. */
 export function assertContact(s: StoreContext, id: string): void {
-  if (!s.db.select({ id: contacts.id }).from(contacts).where(eq(contacts.id, id)).get()) throw notFound("Contact");
+  if (!s.db.select({ id: contacts.id }).from(contacts).where(eq(contacts.id, id)).get()) throw missingContact(s, id);
 }
 
 /** A date bound as the store compares it: an instant (ISO, UTC). `end`: the bound is "on or before". */
@@ -317,7 +335,7 @@ export function updateContact(s: StoreContext, id: string, body: ContactUpdateIn
     .where(eq(contacts.id, id))
     .returning({ id: contacts.id })
     .all();
-  if (updated.length === 0) throw notFound("Contact");
+  if (updated.length === 0) throw missingContact(s, id);
   return loadContact(s, id);
 }
 

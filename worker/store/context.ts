@@ -28,6 +28,14 @@ export const inIds = (column: SQLWrapper, ids: readonly string[]) => sql`${colum
 // share of a resolve's CPU; the same caller id is parsed once).
 const PARSED_MAX = 10_000;
 
+/** Who a store call acts for (the history's "by"): the request's member or API key, else the store itself. */
+export interface Who {
+  kind: "member" | "api_key" | "system";
+  id: string | null;
+  name: string | null;
+}
+export const SYSTEM: Who = { kind: "system", id: null, name: null };
+
 /**
  * What the store's domain modules work with: synchronous SQL on this organization's database.
  * Every RPC runs inside one transaction (OrgStore.write), so a module never writes half.
@@ -42,6 +50,8 @@ export class StoreContext {
   private subscribers: { id: string; types: Set<string> }[] | null = null;
   /** The organization's blocked numbers (E.164); null until read (and after any change). */
   private blocked: Set<string> | null = null;
+  /** Who the call under way acts for (set by OrgStore.call). */
+  who: Who = SYSTEM;
   /** Some member has the app open (a live socket to this store): events are collected for it. */
   live = false;
   /** The events of the transaction under way, pushed to the open tabs once it commits. */

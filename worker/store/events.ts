@@ -1,6 +1,7 @@
 import type { Contact } from "../schemas/contacts";
 import { loadContacts } from "./contacts";
 import type { StoreContext } from "./context";
+import { type By, historyFacts, recordDiff } from "./history";
 
 // The events the store's changes emit (README: "Webhooks"). Payloads carry ids and the changed
 // fields, never transcripts or media: a receiver fetches those through the API by id.
@@ -34,30 +35,39 @@ export function contactDeleted(s: StoreContext, contactId: string) {
 }
 
 /**
- * Runs `change` and emits contact.updated for each of `contactIds` whose fields it changed, with
- * the new values (`changes`) and the old ones (`previous`) of those fields only. `by` says who or
- * what changed them (e.g. "enrichment"). Costs nothing when no endpoint wants the event.
+ * Runs `change`, records in the field history what it changed of each of `contactIds` (by the
+ * request's member or key, or `by`: the enrichment of a call, an import, a bulk change, a merge),
+ * and emits contact.updated for each with the new values (`changes`) and the old ones
+ * (`previous`) of those fields only.
  */
-export function trackContacts<T>(s: StoreContext, contactIds: string[], change: () => T, by?: Record<string, unknown>, loaded?: (out: T) => Contact[]): T {
-  if (!s.wants("contact.updated")) return change();
-  const before = new Map(loadContacts(s, contactIds).map((c) => [c.id, facts(c)]));
+export function trackContacts<T>(s: StoreContext, contactIds: string[], change: () => T, by?: By, loaded?: (out: T) => Contact[]): T {
+  const before = new Map(loadContacts(s, contactIds).map((c) => [c.id, c]));
   const out = change();
+  const wanted = s.wants("contact.updated");
   // `loaded`: the change answers the contacts as they now are (no second read).
   for (const after of loaded?.(out) ?? loadContacts(s, [...before.keys()])) {
-    const old = before.get(after.id);
-    if (!old) continue;
-    const now = facts(after);
-    const changes: Record<string, unknown> = {};
-    const previous: Record<string, unknown> = {};
-    for (const [field, value] of Object.entries(now)) {
-      if (JSON.stringify(value) === JSON.stringify(old[field])) continue;
-      changes[field] = value;
-      previous[field] = old[field] ?? null;
-    }
-    if (Object.keys(changes).length) s.emit("contact.updated", { contact_id: after.id, changes, previous, ...(by ? { by } : {}) }, after.id);
+    const was = before.get(after.id);
+    if (!was) continue;
+    recordDiff(s, after.id, historyFacts(was), historyFacts(after), by);
+    if (wanted) emitContactUpdated(s, was, after, by);
   }
   return out;
 }
 
-export const trackContact = <T>(s: StoreContext, contactId: string, change: () => T, by?: Record<string, unknown>, loaded?: (out: T) => Contact[]) =>
+/** contact.updated for what differs between two views of a contact (nothing when nothing does). */
+export function emitContactUpdated(s: StoreContext, was: Contact, now: Contact, by?: By) {
+  if (!s.wants("contact.updated")) return;
+  const old = facts(was);
+  const current = facts(now);
+  const changes: Record<string, unknown> = {};
+  const previous: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(current)) {
+    if (JSON.stringify(value) === JSON.stringify(old[field])) continue;
+    changes[field] = value;
+    previous[field] = old[field] ?? null;
+  }
+  if (Object.keys(changes).length) s.emit("contact.updated", { contact_id: now.id, changes, previous, ...(by ? { by } : {}) }, now.id);
+}
+
+export const trackContact = <T>(s: StoreContext, contactId: string, change: () => T, by?: By, loaded?: (out: T) => Contact[]) =>
   trackContacts(s, [contactId], change, by, loaded);

@@ -28,8 +28,12 @@ import * as calls from "./calls";
 import * as channels from "./channels";
 import * as consent from "./consent";
 import * as contacts from "./contacts";
+import * as duplicates from "./duplicates";
 import * as events from "./events";
-import { StoreContext } from "./context";
+import * as history from "./history";
+import * as merges from "./merges";
+import * as trash from "./trash";
+import { SYSTEM, StoreContext, type Who } from "./context";
 import * as imports from "./imports";
 import * as integrations from "./integrations";
 import * as jobs from "./jobs";
@@ -51,6 +55,12 @@ import * as webhooks from "./webhooks";
 export type Answer<T> = { ok: true; value: T } | { ok: false; problem: { status: Problem["status"]; detail: string; extra: Problem["extra"] } };
 
 const DELETED_KEY = "deleted_at";
+/** What OrgStore.call does not run: the runtime's handlers and the object's own machinery. */
+const NOT_CALLABLE = new Set([
+  ...["constructor", "call", "fetch", "alarm", "destroy", "webSocketMessage", "webSocketClose", "webSocketError"],
+  ...["countLive", "broadcast", "closeLive", "migrate", "recordInDirectory", "answer", "dryRun", "changing", "scheduleAlarm"],
+  ...["bulkStep", "dispatchWebhooks", "pruneWebhookLog", "wake", "restoring"],
+]);
 /** A live socket is re-authenticated (closed with 4001, the tab reconnects) after this long. */
 const LIVE_RECHECK_MS = 15 * 60_000;
 interface LiveSocket {
@@ -202,6 +212,21 @@ export class OrgStore extends DurableObject<Env> {
     }
   }
 
+  /**
+   * Runs one of the methods below (synchronous, an Answer each) for `who`: the member or API key
+   * of the Worker's request, whom the field history names. One RPC, like calling the method.
+   */
+  call(method: string, args: unknown[], who: Who | null): Answer<unknown> {
+    const fn = (this as unknown as Record<string, unknown>)[method];
+    if (typeof fn !== "function" || NOT_CALLABLE.has(method)) throw new Error(`The organization store has no method ${method}.`);
+    this.s.who = who ?? SYSTEM;
+    try {
+      return (fn as (...a: unknown[]) => Answer<unknown>).apply(this, args);
+    } finally {
+      this.s.who = SYSTEM;
+    }
+  }
+
   private answer<T>(fn: (s: StoreContext) => T): Answer<T> {
     if (this.deleted) return { ok: false, problem: { status: 401, detail: "This organization no longer exists.", extra: { code: ORGANIZATION_DELETED } } };
     try {
@@ -332,12 +357,19 @@ export class OrgStore extends DurableObject<Env> {
     });
   }
   updateContact(id: string, body: ContactUpdateInput) { return this.answer((s) => events.trackContact(s, id, () => contacts.updateContact(s, id, body), undefined, (c) => [c])); }
-  deleteContact(id: string) {
-    return this.answer((s) => {
-      contacts.deleteContact(s, id);
-      events.contactDeleted(s, id);
-    });
-  }
+  /** DELETE /api/contacts/{id}: into the trash (restorable for 30 days). */
+  deleteContact(id: string) { return this.answer((s) => trash.trashContact(s, id)); }
+  listTrash(cursor: string | undefined, limit: number) { return this.answer((s) => trash.listTrash(s, cursor, limit)); }
+  restoreContact(id: string) { return this.answer((s) => trash.restoreContact(s, id)); }
+  /** The daily purge (cron): trash and merge copies past their 30 days go for good. */
+  purgeExpired(now?: string) { return this.answer((s) => trash.purgeExpired(s, now)); }
+  history(contactId: string, cursor: string | undefined, limit: number) { return this.answer((s) => history.historyOf(s, contactId, cursor, limit)); }
+  mergeContacts(id: string, others: string[], fields: Partial<Record<merges.MergeField, string>>) { return this.answer((s) => merges.mergeContacts(s, id, others, fields)); }
+  undoMerge(id: string) { return this.answer((s) => merges.undoMerge(s, id)); }
+  listMerges(limit: number, survivorId?: string) { return this.answer((s) => merges.listMerges(s, limit, survivorId)); }
+  listDuplicates(limit: number, cursor?: string) { return this.answer((s) => duplicates.listDuplicates(s, limit, cursor)); }
+  duplicatesOf(contactId: string) { return this.answer((s) => duplicates.duplicatesOf(s, contactId)); }
+  dismissDuplicate(ids: [string, string]) { return this.answer((s) => duplicates.dismissDuplicate(s, ids)); }
   contactFacets() { return this.answer((s) => contacts.contactFacets(s)); }
   matchingIds(q: ListSelection, memberId: string | null) { return this.answer((s) => contacts.matchingIds(s, q, memberId)); }
   exportRows(ids: string[]) { return this.answer((s) => contacts.exportRows(s, ids)); }

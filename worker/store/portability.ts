@@ -183,7 +183,7 @@ export interface RestoreLine {
 const bad = (line: number, detail: string) => new Problem(400, `line ${line}: ${detail}`, { errors: [{ field: `line ${line}`, message: detail }] });
 
 /** Inserts one row after checking its fields against the table: only known columns, plain values. */
-function insert(s: StoreContext, line: number, table: SQLiteTable, row: unknown, overrides: Row = {}) {
+export function insert(s: StoreContext, line: number, table: SQLiteTable, row: unknown, overrides: Row = {}) {
   const name = getTableName(table);
   if (!row || typeof row !== "object" || Array.isArray(row)) throw bad(line, `a ${name} row must be an object`);
   const known = columns(table);

@@ -2,10 +2,11 @@ import { sql } from "drizzle-orm";
 import { newId, nowIso } from "../lib/ids";
 import { notFound } from "../lib/problem";
 import type { StoreContext } from "./context";
-import { deleteContact } from "./contacts";
+import { deleteContact, missingContact } from "./contacts";
 import { contactDeleted } from "./events";
 import type { Actor } from "./members";
 import { byParent, idsIn, rows } from "./portability";
+import { dropFromTrash } from "./trash";
 import * as t from "./schema";
 
 // A person's privacy requests: everything held about them in one document, and erasure for good.
@@ -43,6 +44,7 @@ export function personalData(s: StoreContext, contactId: string) {
     })),
     notes: of(t.notes, sql`created_at`),
     todos: of(t.todos, sql`created_at`),
+    history: of(t.contactHistory, sql`id`),
   };
 }
 
@@ -55,6 +57,18 @@ export type PersonalData = ReturnType<typeof personalData>;
  * anonymous record: when, by whom, how many rows of each kind. contact.deleted tells integrators.
  */
 export function eraseContact(s: StoreContext, contactId: string, actor: Actor): { erasure_id: string; blob_keys: string[]; counts: Record<string, number> } {
+  const trashed = s.get(sql`SELECT 1 AS x FROM trash WHERE contact_id = ${contactId}`) !== undefined;
+  if (!trashed && !s.get(sql`SELECT 1 AS x FROM contacts WHERE id = ${contactId}`)) throw missingContact(s, contactId);
+  // Webhook events about the person (any event names its contact_id), delivered or not, and the
+  // copies merges into this contact kept for their undo (the merged contacts were this person).
+  const webhookEvents = s.run(sql`DELETE FROM webhook_events WHERE json_extract(payload, '$.data.contact_id') = ${contactId}`);
+  const mergeCopies = s.run(sql`DELETE FROM merges WHERE survivor_id = ${contactId}`);
+  s.run(sql`DELETE FROM merged_contacts WHERE survivor_id = ${contactId}`);
+  if (trashed) {
+    // In the trash: its copy there holds everything.
+    const { blobKeys } = dropFromTrash(s, contactId);
+    return recordErasure(s, contactId, actor, { trashed_contact: 1, merge_copies: mergeCopies, webhook_events: webhookEvents, stored_files: blobKeys.length }, blobKeys);
+  }
   const count = (query: ReturnType<typeof sql>) => Number(s.get<{ n: number }>(query)?.n ?? 0);
   const counts: Record<string, number> = {
     phones: count(sql`SELECT count(*) AS n FROM contact_phones WHERE contact_id = ${contactId}`),
@@ -65,12 +79,16 @@ export function eraseContact(s: StoreContext, contactId: string, actor: Actor): 
     notes: count(sql`SELECT count(*) AS n FROM notes WHERE contact_id = ${contactId}`),
     todos: count(sql`SELECT count(*) AS n FROM todos WHERE contact_id = ${contactId}`),
     consent_entries: count(sql`SELECT count(*) AS n FROM consent_events WHERE contact_id = ${contactId}`),
+    history_entries: count(sql`SELECT count(*) AS n FROM contact_history WHERE contact_id = ${contactId}`),
   };
-  // Webhook events about the person (any event names its contact_id), delivered or not.
-  counts.webhook_events = s.run(sql`DELETE FROM webhook_events WHERE json_extract(payload, '$.data.contact_id') = ${contactId}`);
-  // Like a delete (404 for no such contact: the transaction then writes nothing).
+  counts.merge_copies = mergeCopies;
+  counts.webhook_events = webhookEvents;
   const blobKeys = deleteContact(s, contactId);
   counts.stored_files = blobKeys.length;
+  return recordErasure(s, contactId, actor, counts, blobKeys);
+}
+
+function recordErasure(s: StoreContext, contactId: string, actor: Actor, counts: Record<string, number>, blobKeys: string[]) {
   const id = newId();
   s.run(sql`INSERT INTO erasures (id, erased_by_user_id, erased_by_name, counts, created_at)
     VALUES (${id}, ${actor.userId}, ${actor.name}, ${JSON.stringify(counts)}, ${nowIso()})`);

@@ -656,3 +656,121 @@ export const bulkJobItems = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.jobId, t.position] })],
 );
+
+/**
+ * Deleted contacts, kept 30 days (DELETE /api/contacts/{id}; GET /api/trash; restore): the contact
+ * and everything attached as it was (`data`, the rows by table, see worker/store/snapshots.ts). Its
+ * transcripts and media stay in R2 until the purge (the daily cron) deletes the item for good.
+ */
+export const trash = sqliteTable(
+  "trash",
+  {
+    contactId: text("contact_id").primaryKey(),
+    /** Shown in the trash: the name (or first number) and the numbers, as they were. */
+    displayName: text("display_name").notNull(),
+    phones: text("phones", { mode: "json" }).$type<string[]>().notNull(),
+    data: text("data", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    /** R2 objects the item's calls and messages refer to (deleted by the purge). */
+    blobKeys: text("blob_keys", { mode: "json" }).$type<string[]>().notNull(),
+    deletedByKind: text("deleted_by_kind").notNull(),
+    deletedByName: text("deleted_by_name"),
+    deletedAt: text("deleted_at").notNull(),
+    purgeAfter: text("purge_after").notNull(),
+  },
+  (t) => [index("trash_deleted_idx").on(t.deletedAt), index("trash_purge_idx").on(t.purgeAfter)],
+);
+
+/**
+ * Field history: one row per change of a contact's field, numbers, emails, addresses, tags,
+ * assignments, status or consent; who did it (a member, an API key, the AI enrichment of a call,
+ * an import, a merge, a bulk change) and the old and new value (JSON). Goes with the contact: into
+ * the trash, and for good with the purge or an erasure.
+ */
+export const contactHistory = sqliteTable(
+  "contact_history",
+  {
+    id: id(),
+    contactId: text("contact_id")
+      .notNull()
+      .references(() => contacts.id, { onDelete: "cascade" }),
+    field: text("field").notNull(),
+    oldValue: text("old_value"),
+    newValue: text("new_value"),
+    /** member, api_key, enrichment, import, merge, bulk, system */
+    byKind: text("by_kind").notNull(),
+    byId: text("by_id"),
+    byName: text("by_name"),
+    /** The call (enrichment), import, merge or bulk change behind it. */
+    viaId: text("via_id"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("contact_history_contact_idx").on(t.contactId, t.id)],
+);
+
+/**
+ * A merge (POST /api/contacts/{id}/merge): the contacts as they were before (`before`, snapshots
+ * by contact id) and the survivor as the merge left it (`after`): undo puts `before` back while
+ * the survivor is still exactly `after`.
+ */
+export const merges = sqliteTable(
+  "merges",
+  {
+    id: id(),
+    survivorId: text("survivor_id").notNull(),
+    mergedIds: text("merged_ids", { mode: "json" }).$type<string[]>().notNull(),
+    /** The merged contacts' names (or first numbers) as they were. */
+    mergedNames: text("merged_names", { mode: "json" }).$type<string[]>().notNull(),
+    before: text("before", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    after: text("after").notNull(),
+    byKind: text("by_kind").notNull(),
+    byName: text("by_name"),
+    createdAt: createdAt(),
+    undoUntil: text("undo_until").notNull(),
+    undoneAt: text("undone_at"),
+  },
+  (t) => [index("merges_survivor_idx").on(t.survivorId), index("merges_created_idx").on(t.createdAt)],
+);
+
+/** A merged contact's id -> the contact it was merged into (404 with a pointer; gone on undo). */
+export const mergedContacts = sqliteTable("merged_contacts", {
+  contactId: text("contact_id").primaryKey(),
+  survivorId: text("survivor_id").notNull(),
+  mergeId: text("merge_id").notNull(),
+});
+
+/**
+ * What may make two contacts one person, kept by triggers (migration 0014) as data changes: one
+ * row per contact and key (kind: email, external_id, name_company, phone, name_phone), and how
+ * many contacts share each key (duplicate_groups; n > 1 is a suggestion).
+ */
+export const duplicateKeys = sqliteTable(
+  "duplicate_keys",
+  {
+    kind: text("kind").notNull(),
+    key: text("key").notNull(),
+    contactId: text("contact_id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.kind, t.key, t.contactId] }), index("duplicate_keys_contact_idx").on(t.contactId)],
+);
+
+export const duplicateGroups = sqliteTable(
+  "duplicate_groups",
+  {
+    kind: text("kind").notNull(),
+    key: text("key").notNull(),
+    n: integer("n").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.kind, t.key] }), index("duplicate_groups_shared_idx").on(t.kind, t.key).where(sql`n > 1`)],
+);
+
+/** Pairs a person said are not the same (contact_a < contact_b): never suggested again. */
+export const duplicateDismissals = sqliteTable(
+  "duplicate_dismissals",
+  {
+    contactA: text("contact_a").notNull(),
+    contactB: text("contact_b").notNull(),
+    byName: text("by_name"),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.contactA, t.contactB] })],
+);
