@@ -47,7 +47,7 @@
  * on a copy of the store; by default only for the kinds that miss the p95 or rows target or
  * whose plans differ; workerd's rows read per statement are printed for every kind),
  * --only LIST (comma-separated: a section name `search`, `assignments`, `resolve`, `tenants`,
- * `webhooks`, `sizes`, `export`, `import`; or `search:TEXT` / `assignments:TEXT` for that section's kinds whose name contains
+ * `webhooks`, `sizes`, `export`, `import`, `keeping`; or `search:TEXT` / `assignments:TEXT` for that section's kinds whose name contains
  * TEXT; or a bare TEXT for the search and assignments kinds whose name contains TEXT),
  * --duration S (seconds per timed load row, default 3), --concurrency LIST (default 1,10,50),
  * --reuse (keep bench-state/ if it already holds the same data (loader version, sizes, seed)
@@ -121,12 +121,13 @@ import { queryRows, runSqlite } from "./bench/sqlite";
 import { ms, seconds, summarize, table } from "./bench/stats";
 import { d1File, queryEachStore, restore, storeFiles } from "./bench/stores";
 import { exportFloor, exportReport, exportThroughWorker } from "./bench/export";
+import { keepingFloor, keepingSection } from "./bench/keeping";
 import { importFiles, importFloor, importReport, importsThroughApp, resolveDuringImportLine } from "./bench/imports";
 import { type TenantsReport, coldLines, coldStarts, tenantsLoad, tenantsTable, tenantsVerdicts } from "./bench/tenants";
 import { type WebhooksReport, WEBHOOKS, webhooksLines, webhooksSection } from "./bench/webhooks";
 import { type RunningWorker, appConfig, buildWorker, killWorkers, sessionCookie, startWorker, timedGet, wrangler } from "./bench/worker";
 
-const SECTIONS = ["search", "assignments", "resolve", "tenants", "webhooks", "sizes", "export", "import"] as const;
+const SECTIONS = ["search", "assignments", "resolve", "tenants", "webhooks", "sizes", "export", "import", "keeping"] as const;
 type Section = (typeof SECTIONS)[number];
 /** Bump when the loader writes different rows, so --reuse reloads. */
 const LOADER_VERSION = 5;
@@ -160,7 +161,7 @@ function parseOnly(value: string): Map<Section, string[]> {
     const head = colon === -1 ? item : item.slice(0, colon);
     const section = SECTIONS.find((s) => s === head);
     if (section && colon === -1) only.set(section, "all");
-    else if (section === "resolve" || section === "tenants" || section === "webhooks" || section === "sizes" || section === "export" || section === "import") throw new Error(`--only ${section} takes no kind filter`);
+    else if (section === "resolve" || section === "tenants" || section === "webhooks" || section === "sizes" || section === "export" || section === "import" || section === "keeping") throw new Error(`--only ${section} takes no kind filter`);
     else if (section) addFilter(section, item.slice(colon + 1));
     // Bare text: the kinds of both list sections whose name contains it (the original --only).
     else for (const s of ["search", "assignments"] as const) addFilter(s, item);
@@ -632,7 +633,7 @@ async function main() {
   const started = performance.now();
   const [sqliteVersion] = await queryRows<{ v: string }>(":memory:", "SELECT sqlite_version() AS v");
   const has = (s: Section) => opts.only.has(s);
-  const needsBig = has("search") || has("assignments") || has("resolve") || has("tenants") || has("export");
+  const needsBig = has("search") || has("assignments") || has("resolve") || has("tenants") || has("export") || has("keeping");
   console.log(
     `bench: sections ${[...opts.only.keys()].join(", ")}${needsBig ? `, ${opts.contacts.toLocaleString("en-US")} contacts in the big organization, ${opts.runs} timed runs per list kind (after 5 warm-up)` : ""}, ` +
       `node ${process.version}, sqlite3 CLI ${sqliteVersion?.v}, ${cpus().length} CPUs, ${load()} at start`,
@@ -664,6 +665,7 @@ async function main() {
   const withResolve = has("resolve");
   const withTenants = has("tenants");
   const withExport = has("export");
+  const withKeeping = has("keeping");
   // The export section runs in the same block as the others (which all compare with the bare Worker).
   const needsBare = withResolve || withTenants || withExport || listKinds.length > 0;
 
@@ -712,6 +714,7 @@ async function main() {
   for (const kind of listKinds) cli.push(await measureCli(bigFile as string, kind, opts.runs));
   if (listKinds.length) console.log(`sqlite3 CLI measured ${listKinds.length} list kinds on the store file: ${seconds(t)} (${startLoad} -> ${load()})`);
   const exportCli = withExport && bigFile ? await exportFloor(bigFile) : undefined;
+  const keepingCli = withKeeping && bigFile ? await keepingFloor(bigFile) : undefined;
   if (exportCli) console.log(`sqlite3 wrote the export's CSV of ${exportCli.rows} contacts in ${ms(exportCli.ms)} ms`);
 
   // The bare Worker runs from here to the end: its StoreCopy of the big store is placed while no
@@ -749,6 +752,7 @@ async function main() {
   let tenantsRep: TenantsReport | undefined;
   let sizesSummary: string | undefined;
   let exportSummary: string | undefined;
+  let keepingSummary: string | undefined;
   const sectionTimes: string[] = [];
   const logRow = (r: LoadResult) => {
     loads.push(r.load);
@@ -756,7 +760,7 @@ async function main() {
   };
 
   try {
-    if (big && bare && known && (listKinds.length || withResolve || withTenants || exportCli)) {
+    if (big && bare && known && (listKinds.length || withResolve || withTenants || exportCli || withKeeping)) {
       t = performance.now();
       let worker = await startApp(ctx);
       console.log(`wrangler dev up at ${worker.url}: ${seconds(t)}`);
@@ -790,6 +794,13 @@ async function main() {
           exportSummary = r.summary;
           loads.push(loadNow());
           sectionTimes.push(`export ${seconds(t)}`);
+        }
+        if (withKeeping) {
+          t = performance.now();
+          const r = await keepingSection(worker.url, cookie, big, keepingCli);
+          console.log(`\n${r.text}`);
+          keepingSummary = r.summary;
+          sectionTimes.push(`keeping ${seconds(t)}`);
         }
         if (withResolve) {
           t = performance.now();
@@ -1101,6 +1112,7 @@ async function main() {
   if (webhooksRep) lines.push(`Webhooks: ${webhooksLines(webhooksRep).slice(1).join("; ")}.`);
   if (sizesSummary) lines.push(`Sizes per record on disk: ${sizesSummary}.`);
   if (exportSummary) lines.push(`${exportSummary}.`);
+  if (keepingSummary) lines.push(`${keepingSummary}.`);
   if (importSummary) lines.push(`${importSummary}.`);
   const low = Math.min(...loads);
   console.log(

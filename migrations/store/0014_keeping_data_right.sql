@@ -48,8 +48,6 @@ CREATE TABLE `merges` (
 	`survivor_id` text NOT NULL,
 	`merged_ids` text NOT NULL,
 	`merged_names` text NOT NULL,
-	`before` text NOT NULL,
-	`after` text NOT NULL,
 	`by_kind` text NOT NULL,
 	`by_name` text,
 	`created_at` text NOT NULL,
@@ -59,12 +57,19 @@ CREATE TABLE `merges` (
 --> statement-breakpoint
 CREATE INDEX `merges_survivor_idx` ON `merges` (`survivor_id`);--> statement-breakpoint
 CREATE INDEX `merges_created_idx` ON `merges` (`created_at`);--> statement-breakpoint
+CREATE TABLE `snapshot_rows` (
+	`owner` text NOT NULL,
+	`seq` integer NOT NULL,
+	`contact_id` text NOT NULL,
+	`table_name` text NOT NULL,
+	`data` text NOT NULL,
+	PRIMARY KEY(`owner`, `seq`)
+);
+--> statement-breakpoint
 CREATE TABLE `trash` (
 	`contact_id` text PRIMARY KEY NOT NULL,
 	`display_name` text NOT NULL,
 	`phones` text NOT NULL,
-	`data` text NOT NULL,
-	`blob_keys` text NOT NULL,
 	`deleted_by_kind` text NOT NULL,
 	`deleted_by_name` text,
 	`deleted_at` text NOT NULL,

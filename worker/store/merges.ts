@@ -6,7 +6,7 @@ import { loadContact, loadContacts, missingContact } from "./contacts";
 import type { StoreContext } from "./context";
 import { contactCreated, emitContactUpdated, trackContact } from "./events";
 import { recordChange } from "./history";
-import { type ContactSnapshot, fingerprint, putBack, removeRows, takeSnapshot } from "./snapshots";
+import { type ContactSnapshot, dropSnapshots, loadSnapshots, putBack, removeRows, sameSnapshot, saveSnapshots, takeSnapshot } from "./snapshots";
 
 // Merging contacts into one (POST /api/contacts/{id}/merge) and undoing it within 30 days
 // (POST /api/merges/{id}/undo): the contacts as they were are kept in the merge, and undo puts
@@ -35,6 +35,15 @@ export const MERGE_FIELDS = [
 export type MergeField = (typeof MERGE_FIELDS)[number];
 
 type Row = Record<string, unknown>;
+/** Where a merge keeps its contacts as they were, and the survivor as it left it (snapshot_rows). */
+const BEFORE = (mergeId: string) => `merge:${mergeId}`;
+const AFTER = (mergeId: string) => `merged:${mergeId}`;
+
+/** A merge past its undo window, or of a contact erased: its copies go. */
+export function dropMergeCopies(s: StoreContext, mergeId: string) {
+  dropSnapshots(s, BEFORE(mergeId));
+  dropSnapshots(s, AFTER(mergeId));
+}
 const empty = (v: unknown) => v === null || v === undefined || (typeof v === "string" && v.trim() === "");
 const ids = (list: string[]) => sql`(SELECT value FROM json_each(${JSON.stringify(list)}))`;
 
@@ -122,10 +131,11 @@ export function mergeContacts(s: StoreContext, survivorId: string, others: strin
     { merge_id: mergeId },
   );
   recordChange(s, survivorId, "merged", null, names, { merge_id: mergeId });
-  const after = fingerprint(takeSnapshot(s, survivorId));
   const undoUntil = new Date(Date.now() + MERGE_UNDO_DAYS * 86_400_000).toISOString();
-  s.run(sql`INSERT INTO merges (id, survivor_id, merged_ids, merged_names, before, after, by_kind, by_name, created_at, undo_until)
-    VALUES (${mergeId}, ${survivorId}, ${JSON.stringify(merged)}, ${JSON.stringify(names)}, ${JSON.stringify(before)}, ${after}, ${s.who.kind}, ${s.who.name}, ${now}, ${undoUntil})`);
+  s.run(sql`INSERT INTO merges (id, survivor_id, merged_ids, merged_names, by_kind, by_name, created_at, undo_until)
+    VALUES (${mergeId}, ${survivorId}, ${JSON.stringify(merged)}, ${JSON.stringify(names)}, ${s.who.kind}, ${s.who.name}, ${now}, ${undoUntil})`);
+  saveSnapshots(s, BEFORE(mergeId), all.map((id) => before[id]!));
+  saveSnapshots(s, AFTER(mergeId), [takeSnapshot(s, survivorId)]);
   for (const id of merged) s.emit("contact.deleted", { contact_id: id, merged_into: survivorId, merge_id: mergeId }, id);
   return { merge_id: mergeId, contact: loadContact(s, survivorId), merged_ids: merged, undo_until: undoUntil };
 }
@@ -193,8 +203,8 @@ export interface MergeJson {
  * exactly as the merge left it (else 409 says what changed since: undo would lose it).
  */
 export function undoMerge(s: StoreContext, mergeId: string): { contacts: Contact[] } {
-  const row = s.get<{ survivor_id: string; merged_ids: string; before: string; after: string; undo_until: string; undone_at: string | null }>(
-    sql`SELECT survivor_id, merged_ids, before, after, undo_until, undone_at FROM merges WHERE id = ${mergeId}`,
+  const row = s.get<{ survivor_id: string; merged_ids: string; undo_until: string; undone_at: string | null }>(
+    sql`SELECT survivor_id, merged_ids, undo_until, undone_at FROM merges WHERE id = ${mergeId}`,
   );
   if (!row) throw notFound("Merge");
   if (row.undone_at) throw new Problem(409, "This merge was undone already.");
@@ -205,19 +215,22 @@ export function undoMerge(s: StoreContext, mergeId: string): { contacts: Contact
     throw new Problem(409, trashed ? "The merged contact is in the trash: restore it first, then undo the merge." : "The merged contact no longer exists.", { blocked_by: [trashed ? "in the trash" : "deleted"] });
   }
   const now = takeSnapshot(s, survivorId);
-  if (fingerprint(now) !== row.after) {
-    const changes = movedOn(JSON.parse(row.after) as ContactSnapshot, now);
+  const [after] = loadSnapshots(s, AFTER(mergeId));
+  if (!after) throw new Problem(409, "This merge can no longer be undone.");
+  if (!sameSnapshot(after, now)) {
+    const changes = movedOn(after, now);
     throw new Problem(409, `The contact changed since the merge (${changes.join("; ") || "its data"}); undo would lose that, so it is blocked.`, { blocked_by: changes });
   }
   const was = loadContact(s, survivorId);
-  const before = JSON.parse(row.before) as Record<string, ContactSnapshot>;
+  const before = loadSnapshots(s, BEFORE(mergeId));
   removeRows(s, survivorId);
-  for (const snap of Object.values(before)) {
+  for (const snap of before) {
     const { phones_taken } = putBack(s, snap);
     if (phones_taken.length) throw new Problem(409, `${phones_taken[0]!.phone_number} belongs to another contact now; undo is blocked.`, { blocked_by: phones_taken.map((p) => `${p.phone_number} is held by ${p.contact_id}`) });
   }
   s.run(sql`DELETE FROM merged_contacts WHERE merge_id = ${mergeId}`);
   s.run(sql`UPDATE merges SET undone_at = ${nowIso()} WHERE id = ${mergeId}`);
+  dropMergeCopies(s, mergeId);
   const merged = JSON.parse(row.merged_ids) as string[];
   const contacts = loadContacts(s, [survivorId, ...merged]);
   emitContactUpdated(s, was, contacts[0]!, { merge_id: mergeId });

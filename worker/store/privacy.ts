@@ -6,6 +6,7 @@ import { deleteContact, missingContact } from "./contacts";
 import { contactDeleted } from "./events";
 import type { Actor } from "./members";
 import { byParent, idsIn, rows } from "./portability";
+import { dropMergeCopies } from "./merges";
 import { dropFromTrash } from "./trash";
 import * as t from "./schema";
 
@@ -62,7 +63,9 @@ export function eraseContact(s: StoreContext, contactId: string, actor: Actor): 
   // Webhook events about the person (any event names its contact_id), delivered or not, and the
   // copies merges into this contact kept for their undo (the merged contacts were this person).
   const webhookEvents = s.run(sql`DELETE FROM webhook_events WHERE json_extract(payload, '$.data.contact_id') = ${contactId}`);
-  const mergeCopies = s.run(sql`DELETE FROM merges WHERE survivor_id = ${contactId}`);
+  const merges = s.all<{ id: string }>(sql`DELETE FROM merges WHERE survivor_id = ${contactId} RETURNING id`);
+  for (const { id } of merges) dropMergeCopies(s, id);
+  const mergeCopies = merges.length;
   s.run(sql`DELETE FROM merged_contacts WHERE survivor_id = ${contactId}`);
   if (trashed) {
     // In the trash: its copy there holds everything.

@@ -658,9 +658,10 @@ export const bulkJobItems = sqliteTable(
 );
 
 /**
- * Deleted contacts, kept 30 days (DELETE /api/contacts/{id}; GET /api/trash; restore): the contact
- * and everything attached as it was (`data`, the rows by table, see worker/store/snapshots.ts). Its
- * transcripts and media stay in R2 until the purge (the daily cron) deletes the item for good.
+ * Deleted contacts, kept 30 days (DELETE /api/contacts/{id}; GET /api/trash; restore): what the
+ * trash shows; the contact and everything attached, as it was, is in snapshot_rows (owner
+ * "trash:{contact id}"). Its transcripts and media stay in R2 until the purge (the daily cron)
+ * deletes the item for good.
  */
 export const trash = sqliteTable(
   "trash",
@@ -669,9 +670,6 @@ export const trash = sqliteTable(
     /** Shown in the trash: the name (or first number) and the numbers, as they were. */
     displayName: text("display_name").notNull(),
     phones: text("phones", { mode: "json" }).$type<string[]>().notNull(),
-    data: text("data", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
-    /** R2 objects the item's calls and messages refer to (deleted by the purge). */
-    blobKeys: text("blob_keys", { mode: "json" }).$type<string[]>().notNull(),
     deletedByKind: text("deleted_by_kind").notNull(),
     deletedByName: text("deleted_by_name"),
     deletedAt: text("deleted_at").notNull(),
@@ -708,9 +706,9 @@ export const contactHistory = sqliteTable(
 );
 
 /**
- * A merge (POST /api/contacts/{id}/merge): the contacts as they were before (`before`, snapshots
- * by contact id) and the survivor as the merge left it (`after`): undo puts `before` back while
- * the survivor is still exactly `after`.
+ * A merge (POST /api/contacts/{id}/merge). The contacts as they were before are in snapshot_rows
+ * (owner "merge:{id}") and the survivor as the merge left it ("merged:{id}"): undo puts the
+ * first back while the survivor is still exactly the second.
  */
 export const merges = sqliteTable(
   "merges",
@@ -720,8 +718,6 @@ export const merges = sqliteTable(
     mergedIds: text("merged_ids", { mode: "json" }).$type<string[]>().notNull(),
     /** The merged contacts' names (or first numbers) as they were. */
     mergedNames: text("merged_names", { mode: "json" }).$type<string[]>().notNull(),
-    before: text("before", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
-    after: text("after").notNull(),
     byKind: text("by_kind").notNull(),
     byName: text("by_name"),
     createdAt: createdAt(),
@@ -729,6 +725,23 @@ export const merges = sqliteTable(
     undoneAt: text("undone_at"),
   },
   (t) => [index("merges_survivor_idx").on(t.survivorId), index("merges_created_idx").on(t.createdAt)],
+);
+
+/**
+ * Contacts as they were, a row each (the trash's items, a merge's contacts before and after): one
+ * stored row per row of the contact, so a copy is never larger than what it copies (a Durable
+ * Object's SQLite takes rows up to 2 MB). `seq` keeps the order they go back in.
+ */
+export const snapshotRows = sqliteTable(
+  "snapshot_rows",
+  {
+    owner: text("owner").notNull(),
+    seq: integer("seq").notNull(),
+    contactId: text("contact_id").notNull(),
+    tableName: text("table_name").notNull(),
+    data: text("data").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.owner, t.seq] })],
 );
 
 /** A merged contact's id -> the contact it was merged into (404 with a pointer; gone on undo). */

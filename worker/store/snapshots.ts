@@ -50,13 +50,6 @@ export function takeSnapshot(s: StoreContext, contactId: string): ContactSnapsho
   return { contact, rows: out };
 }
 
-/** The R2 objects a snapshot's calls and messages refer to. */
-export function snapshotBlobs(snap: ContactSnapshot): string[] {
-  const calls = (snap.rows.calls ?? []).map((r) => r.transcript_key);
-  const media = (snap.rows.message_media ?? []).map((r) => r.r2_key);
-  return [...calls, ...media].filter((k): k is string => typeof k === "string");
-}
-
 /** A phone of the snapshot that another live contact holds now (not put back). */
 export interface PhoneTaken {
   phone_number: string;
@@ -118,5 +111,43 @@ export function removeRows(s: StoreContext, contactId: string): boolean {
   return s.all(sql`DELETE FROM contacts WHERE id = ${contactId} RETURNING id`).length > 0;
 }
 
-/** The part of a snapshot that says whether anything moved on (history and ids included). */
-export const fingerprint = (snap: ContactSnapshot) => JSON.stringify(snap);
+/** Two snapshots of one contact are the same (every row, history and ids included). */
+export const sameSnapshot = (a: ContactSnapshot, b: ContactSnapshot) => JSON.stringify(a) === JSON.stringify(b);
+
+/** Keeps snapshots under `owner`, a stored row per row (snapshot_rows). */
+export function saveSnapshots(s: StoreContext, owner: string, snaps: ContactSnapshot[]) {
+  let seq = 0;
+  const put = (contactId: string, table: string, row: Row) =>
+    s.run(sql`INSERT INTO snapshot_rows (owner, seq, contact_id, table_name, data) VALUES (${owner}, ${seq++}, ${contactId}, ${table}, ${JSON.stringify(row)})`);
+  for (const snap of snaps) {
+    const id = snap.contact.id as string;
+    put(id, "contacts", snap.contact);
+    for (const { table } of CHILDREN) for (const row of snap.rows[getTableName(table)] ?? []) put(id, getTableName(table), row);
+  }
+}
+
+/** The snapshots kept under `owner`, in the order they were saved. */
+export function loadSnapshots(s: StoreContext, owner: string): ContactSnapshot[] {
+  const out = new Map<string, ContactSnapshot>();
+  for (const r of s.all<{ contact_id: string; table_name: string; data: string }>(
+    sql`SELECT contact_id, table_name, data FROM snapshot_rows WHERE owner = ${owner} ORDER BY seq`,
+  )) {
+    const row = JSON.parse(r.data) as Row;
+    if (r.table_name === "contacts") {
+      out.set(r.contact_id, { contact: row, rows: Object.fromEntries(CHILDREN.map(({ table }) => [getTableName(table), [] as Row[]])) });
+    } else out.get(r.contact_id)?.rows[r.table_name]?.push(row);
+  }
+  return [...out.values()];
+}
+
+/** The R2 objects the snapshots under `owner` refer to. */
+export function savedBlobs(s: StoreContext, owner: string): string[] {
+  return s
+    .all<{ key: string | null }>(sql`SELECT json_extract(data, '$.transcript_key') AS key FROM snapshot_rows WHERE owner = ${owner} AND table_name = 'calls'
+      UNION ALL SELECT json_extract(data, '$.r2_key') FROM snapshot_rows WHERE owner = ${owner} AND table_name = 'message_media'`)
+    .flatMap((r) => (r.key ? [r.key] : []));
+}
+
+export function dropSnapshots(s: StoreContext, owner: string) {
+  s.run(sql`DELETE FROM snapshot_rows WHERE owner = ${owner}`);
+}

@@ -7,13 +7,15 @@ import { loadContact } from "./contacts";
 import type { StoreContext } from "./context";
 import { contactCreated, contactDeleted } from "./events";
 import { recordChange } from "./history";
-import { type ContactSnapshot, type PhoneTaken, putBack, removeRows, snapshotBlobs, takeSnapshot } from "./snapshots";
+import { dropMergeCopies } from "./merges";
+import { type PhoneTaken, dropSnapshots, loadSnapshots, putBack, removeRows, saveSnapshots, savedBlobs, takeSnapshot } from "./snapshots";
 
 // The trash: a deleted contact with everything attached, kept 30 days (a snapshot in `trash`),
 // restorable; the daily purge deletes it for good with its R2 objects.
 
 export const TRASH_DAYS = 30;
 const DAY_MS = 86_400_000;
+const owner = (contactId: string) => `trash:${contactId}`;
 
 const displayName = (c: Record<string, unknown>, phones: string[]) =>
   `${String(c.first_name ?? "")} ${String(c.last_name ?? "")}`.trim() || phones[0] || "Unnamed contact";
@@ -24,11 +26,10 @@ export function trashContact(s: StoreContext, contactId: string, by: { kind: str
   const phones = (snap.rows.contact_phones ?? []).map((p) => p.phone_number as string);
   removeRows(s, contactId);
   const now = new Date();
-  s.run(sql`INSERT INTO trash (contact_id, display_name, phones, data, blob_keys, deleted_by_kind, deleted_by_name, deleted_at, purge_after)
-    VALUES (${contactId}, ${displayName(snap.contact, phones)}, ${JSON.stringify(phones)}, ${JSON.stringify(snap)}, ${JSON.stringify(snapshotBlobs(snap))},
-      ${by.kind}, ${by.name}, ${now.toISOString()}, ${new Date(now.getTime() + TRASH_DAYS * DAY_MS).toISOString()})
-    ON CONFLICT (contact_id) DO UPDATE SET display_name = excluded.display_name, phones = excluded.phones, data = excluded.data, blob_keys = excluded.blob_keys,
-      deleted_by_kind = excluded.deleted_by_kind, deleted_by_name = excluded.deleted_by_name, deleted_at = excluded.deleted_at, purge_after = excluded.purge_after`);
+  s.run(sql`INSERT INTO trash (contact_id, display_name, phones, deleted_by_kind, deleted_by_name, deleted_at, purge_after)
+    VALUES (${contactId}, ${displayName(snap.contact, phones)}, ${JSON.stringify(phones)}, ${by.kind}, ${by.name}, ${now.toISOString()},
+      ${new Date(now.getTime() + TRASH_DAYS * DAY_MS).toISOString()})`);
+  saveSnapshots(s, owner(contactId), [snap]);
   contactDeleted(s, contactId);
 }
 
@@ -80,13 +81,14 @@ export function listTrash(s: StoreContext, cursor: string | undefined, limit: nu
  * contact (phones_taken says which: merge the two if they are one person).
  */
 export function restoreContact(s: StoreContext, contactId: string): { contact: Contact; phones_taken: PhoneTaken[] } {
-  const row = s.get<{ data: string }>(sql`SELECT data FROM trash WHERE contact_id = ${contactId}`);
-  if (!row) {
+  const [snap] = s.get(sql`SELECT 1 AS x FROM trash WHERE contact_id = ${contactId}`) ? loadSnapshots(s, owner(contactId)) : [];
+  if (!snap) {
     if (s.get(sql`SELECT 1 AS x FROM contacts WHERE id = ${contactId}`)) throw new Problem(409, "This contact is not in the trash: it was restored already.");
     throw notFound("Contact in the trash");
   }
-  const { phones_taken } = putBack(s, JSON.parse(row.data) as ContactSnapshot);
+  const { phones_taken } = putBack(s, snap);
   s.run(sql`DELETE FROM trash WHERE contact_id = ${contactId}`);
+  dropSnapshots(s, owner(contactId));
   recordChange(s, contactId, "restored", null, phones_taken.length ? { phones_taken: phones_taken.map((p) => p.phone_number) } : true);
   const contact = loadContact(s, contactId);
   contactCreated(s, contact);
@@ -95,10 +97,10 @@ export function restoreContact(s: StoreContext, contactId: string): { contact: C
 
 /** Deletes a trashed contact for good (an erasure; the purge): its R2 objects go to the outbox. */
 export function dropFromTrash(s: StoreContext, contactId: string): { found: boolean; blobKeys: string[] } {
-  const row = s.get<{ blob_keys: string }>(sql`SELECT blob_keys FROM trash WHERE contact_id = ${contactId}`);
-  if (!row) return { found: false, blobKeys: [] };
-  const keys = JSON.parse(row.blob_keys) as string[];
+  if (!s.get(sql`SELECT 1 AS x FROM trash WHERE contact_id = ${contactId}`)) return { found: false, blobKeys: [] };
+  const keys = savedBlobs(s, owner(contactId));
   s.run(sql`DELETE FROM trash WHERE contact_id = ${contactId}`);
+  dropSnapshots(s, owner(contactId));
   s.deleteBlobs(keys);
   return { found: true, blobKeys: keys };
 }
@@ -110,6 +112,9 @@ export function dropFromTrash(s: StoreContext, contactId: string): { found: bool
 export function purgeExpired(s: StoreContext, now: string = nowIso()): { contacts: number; merges: number } {
   const due = s.all<{ contact_id: string }>(sql`SELECT contact_id FROM trash WHERE purge_after <= ${now} ORDER BY purge_after LIMIT 5000`);
   for (const { contact_id } of due) dropFromTrash(s, contact_id);
-  const merges = s.run(sql`DELETE FROM merges WHERE undo_until <= ${now}`);
-  return { contacts: due.length, merges };
+  const merges = s.all<{ id: string }>(
+    sql`SELECT id FROM merges WHERE undo_until <= ${now} AND EXISTS (SELECT 1 FROM snapshot_rows WHERE owner = 'merge:' || merges.id)`,
+  );
+  for (const { id } of merges) dropMergeCopies(s, id);
+  return { contacts: due.length, merges: merges.length };
 }
