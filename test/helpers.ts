@@ -166,7 +166,9 @@ const SNAPSHOT_TABLES = [
   "merges",
   "merged_contacts",
   "duplicate_keys",
-  "duplicate_groups",
+  "duplicate_pairs",
+  "duplicate_pair_scores",
+  "snapshot_rows",
   "duplicate_dismissals",
 ] as const;
 

@@ -366,6 +366,22 @@ describe("duplicate suggestions", () => {
     ok(await call("PUT", `/api/contacts/${stub.contact_id}`, { ...owner(), body: { first_name: "Ann", last_name: "Lake" } }));
     expect(await reasonsBetween(l1.id, stub.contact_id)).toEqual(["name_phone"]);
 
+    // An import's chunk writes numbers before their contacts: the keys are there all the same.
+    const ivy = await createContact(org, { first_name: "Ivy", last_name: "Import", phones: [{ phone_number: "+12065550177" }] });
+    const draft = await exports.default.fetch(
+      new Request(`${ORIGIN}/api/imports?filename=ivy.csv`, {
+        method: "POST",
+        headers: { origin: ORIGIN, cookie: org.owner.cookie, "content-type": "text/csv" },
+        body: "first_name,last_name,phone\nIvy,Import,+13125550177\n",
+      }),
+    );
+    const importId = ((await draft.json()) as Json).id as string;
+    expect((await call("POST", `/api/imports/${importId}/start`, { ...owner(), body: {} })).status).toBe(202);
+    await runQueue("contact-imports", { type: "import_contacts", organization_id: org.id, import_id: importId });
+    await until("the import to finish", async () => (await call("GET", `/api/imports/${importId}`, owner())).body.status === "done");
+    const imported = (await pairsOf(ivy.id)).find((p) => p.contact.first_name === "Ivy");
+    expect(imported?.reasons.map((r: Json) => r.kind)).toEqual(["name_phone"]);
+
     const list = ok(await call("GET", "/api/duplicates?limit=100", owner()));
     const keyOf = (p: Json) => p.contacts.map((c: Json) => c.id).sort().join("|");
     const shown = new Set(list.items.map(keyOf));
@@ -389,8 +405,45 @@ describe("duplicate suggestions", () => {
     expectProblem(await call("POST", "/api/duplicates/dismiss", { ...owner(), body: { contact_ids: [email1.id, theirs.id] } }), 404);
   });
 
-  it("reads only the shared keys: the list's query uses the partial index, not a scan", async () => {
-    const plan = await storeRows<{ detail: string }>(org.id, "EXPLAIN QUERY PLAN SELECT kind, key FROM duplicate_groups g WHERE g.n > 1");
-    expect(plan.map((p) => p.detail).join(" ")).toMatch(/duplicate_groups_shared_idx/);
+  it("are kept as pairs with scores: a page is an index walk from the strongest; a key shared by more than 10 contacts is no suggestion", async () => {
+    const plan = await storeRows<{ detail: string }>(
+      org.id,
+      "EXPLAIN QUERY PLAN SELECT s.contact_a, s.contact_b, s.score FROM duplicate_pair_scores s ORDER BY s.score DESC, s.contact_a DESC, s.contact_b DESC LIMIT 26",
+    );
+    expect(plan.map((p) => p.detail).join(" ")).toMatch(/SCAN s USING (COVERING )?INDEX duplicate_pair_scores_idx/);
+    expect(plan.map((p) => p.detail).join(" ")).not.toMatch(/TEMP B-TREE/);
+
+    const crowd = [];
+    for (let i = 0; i < 10; i++) crowd.push(await createContact(org, { first_name: `Front ${i}`, emails: [{ email: "front-desk@clinic.example" }] }));
+    const pairsOfKey = () => storeRows(org.id, "SELECT 1 FROM duplicate_pairs WHERE kind = 'email' AND key = 'front-desk@clinic.example'");
+    expect(await pairsOfKey()).toHaveLength(45);
+    const eleventh = await createContact(org, { first_name: "Front 10", emails: [{ email: "front-desk@clinic.example" }] });
+    expect(await pairsOfKey()).toHaveLength(0);
+    expect(await pairsOf(crowd[0]!.id)).toEqual([]);
+    // Back to 10: suggested again.
+    expect((await call("DELETE", `/api/contacts/${eleventh.id}`, owner())).status).toBe(204);
+    expect(await pairsOfKey()).toHaveLength(45);
+    expect((await pairsOf(crowd[0]!.id)).map((p) => p.reasons[0].kind)).toEqual(Array(9).fill("email"));
+    // Two reasons of one kind (two shared emails) count once in the score.
+    const [d1, d2] = [
+      await createContact(org, { first_name: "Dee", emails: [{ email: "dee@a.example" }, { email: "dee@b.example" }] }),
+      await createContact(org, { first_name: "Dex", emails: [{ email: "dee@a.example" }, { email: "dee@b.example" }] }),
+    ];
+    const pair = ok(await call("GET", "/api/duplicates?limit=100", owner())).items.find((p: Json) => p.contacts.some((c: Json) => c.id === d1.id));
+    expect(pair).toMatchObject({ score: 4 });
+    expect(pair.reasons.map((r: Json) => r.value).sort()).toEqual(["dee@a.example", "dee@b.example"]);
+    expect(pair.contacts.map((c: Json) => c.id).sort()).toEqual([d1.id, d2.id].sort());
+    // Pages: every pair once, in score order.
+    const all: Json[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Json = ok(await call("GET", `/api/duplicates?limit=3${cursor ? `&cursor=${cursor}` : ""}`, owner()));
+      all.push(...page.items);
+      cursor = page.next_cursor;
+    } while (cursor);
+    const whole = ok(await call("GET", "/api/duplicates?limit=100", owner()));
+    expect(all.map((p) => p.contacts.map((c: Json) => c.id).join("|"))).toEqual(whole.items.map((p: Json) => p.contacts.map((c: Json) => c.id).join("|")));
+    expect(all.map((p) => p.score)).toEqual([...all.map((p) => p.score)].sort((x, y) => y - x));
+    expect(whole.total).toBe(all.length);
   });
 });

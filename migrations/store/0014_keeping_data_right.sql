@@ -34,7 +34,7 @@ CREATE TABLE `duplicate_keys` (
 	`key` text NOT NULL,
 	`contact_id` text NOT NULL,
 	PRIMARY KEY(`kind`, `key`, `contact_id`)
-);
+) WITHOUT ROWID;
 --> statement-breakpoint
 CREATE INDEX `duplicate_keys_contact_idx` ON `duplicate_keys` (`contact_id`);--> statement-breakpoint
 CREATE TABLE `merged_contacts` (

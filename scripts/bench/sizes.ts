@@ -197,6 +197,7 @@ const GROUPS: { group: string; tables: RegExp }[] = [
   { group: "contact: emails", tables: /^contact_emails$/ },
   { group: "contact: tags", tables: /^contact_tags$/ },
   { group: "contact: search index (FTS5 trigram + keys)", tables: /^contact_search/ },
+  { group: "contact: duplicate keys and pairs (suggestions)", tables: /^duplicate_/ },
   { group: "contact: assignments", tables: /^contact_user$/ },
   { group: "call: row (calls + indexes)", tables: /^calls$/ },
   { group: "call: analyses", tables: /^call_analyses$/ },

@@ -91,7 +91,7 @@ const duplicatesRoute = apiRoute({
   summary:
     "Likely duplicate pairs with their reasons (same email, external id, name and company, numbers differing only by country code or national prefix, same name and last four digits), strongest first; dismissed pairs never show again",
   ...memberAccess,
-  request: { query: z.object({ cursor: z.string().regex(/^\d{1,9}$/, "is not a cursor this API returned").optional().openapi({ description: "next_cursor of the previous page" }), limit: z.coerce.number().int().min(1).max(100).default(25) }) },
+  request: { query: z.object({ cursor: z.string().regex(/^\d{1,4}\.[0-9a-f-]{36}\.[0-9a-f-]{36}$/, "is not a cursor this API returned").optional().openapi({ description: "next_cursor of the previous page" }), limit: z.coerce.number().int().min(1).max(100).default(25) }) },
   responses: { 200: jsonContent(z.object({ items: z.array(DuplicatePair), total: z.number().int(), next_cursor: z.string().nullable() }), "A page of suggestions") },
 });
 

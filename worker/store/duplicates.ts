@@ -5,9 +5,10 @@ import type { Contact } from "../schemas/contacts";
 import { loadContacts, missingContact } from "./contacts";
 import type { StoreContext } from "./context";
 
-// Duplicate suggestions: contacts sharing a key (duplicate_keys, kept by the triggers of
-// migration 0014 as data changes), as pairs with their reasons, strongest first. A request reads
-// only the shared keys (duplicate_groups WHERE n > 1, a partial index), never the whole organization.
+// Duplicate suggestions: pairs of contacts sharing a key (duplicate_keys -> duplicate_pairs ->
+// duplicate_pair_scores, all kept by the triggers of migrations 0014-0015 as data changes), with
+// their reasons, strongest first. A page is an index walk over the scores from the strongest;
+// a request never reads the organization's contacts, only the page's pairs.
 
 export const DUPLICATE_REASONS = {
   external_id: { weight: 5, text: "Same external id" },
@@ -18,59 +19,42 @@ export const DUPLICATE_REASONS = {
 } as const;
 export type DuplicateReason = keyof typeof DUPLICATE_REASONS;
 
-/** Shared keys read per request, and contacts per key (a key shared by more is a shared mailbox, not a person). */
-const GROUPS_MAX = 5000;
-const GROUP_SIZE_MAX = 10;
-
 export interface DuplicatePair {
   contacts: [Contact, Contact];
   reasons: { kind: DuplicateReason; text: string; value: string }[];
   score: number;
 }
 
-const pairKey = (a: string, b: string) => (a < b ? `${a}|${b}` : `${b}|${a}`);
+const ordered = (a: string, b: string): [string, string] => (a < b ? [a, b] : [b, a]);
+const NOT_DISMISSED = sql`NOT EXISTS (SELECT 1 FROM duplicate_dismissals d WHERE d.contact_a = s.contact_a AND d.contact_b = s.contact_b)`;
 
-/** GET /api/duplicates: likely pairs, strongest first (`cursor`: how many were shown). */
+/** The reasons of these pairs, by "a|b". */
+function reasonsOf(s: StoreContext, pairs: [string, string][]): Map<string, DuplicatePair["reasons"]> {
+  const out = new Map<string, DuplicatePair["reasons"]>();
+  if (pairs.length === 0) return out;
+  for (const r of s.all<{ a: string; b: string; kind: DuplicateReason; key: string }>(sql`SELECT p.contact_a AS a, p.contact_b AS b, p.kind, p.key
+    FROM json_each(${JSON.stringify(pairs)}) j JOIN duplicate_pairs p ON p.contact_a = j.value ->> 0 AND p.contact_b = j.value ->> 1
+    ORDER BY p.contact_a, p.contact_b, p.kind, p.key`)) {
+    const k = `${r.a}|${r.b}`;
+    out.set(k, [...(out.get(k) ?? []), { kind: r.kind, text: DUPLICATE_REASONS[r.kind].text, value: r.key }]);
+  }
+  return out;
+}
+
+/** GET /api/duplicates: likely pairs, strongest first, a page after `cursor` ("score.a.b"). */
 export function listDuplicates(s: StoreContext, limit: number, cursor?: string) {
-  const groups = s.all<{ kind: DuplicateReason; key: string; members: string }>(sql`SELECT g.kind, g.key,
-      (SELECT json_group_array(k.contact_id) FROM (SELECT contact_id FROM duplicate_keys k WHERE k.kind = g.kind AND k.key = g.key LIMIT ${GROUP_SIZE_MAX + 1}) k) AS members
-    FROM duplicate_groups g WHERE g.n > 1 LIMIT ${GROUPS_MAX}`);
-  const pairs = new Map<string, { a: string; b: string; reasons: Map<DuplicateReason, string> }>();
-  for (const g of groups) {
-    const members = JSON.parse(g.members) as string[];
-    if (members.length > GROUP_SIZE_MAX) continue;
-    for (let i = 0; i < members.length; i++) {
-      for (let j = i + 1; j < members.length; j++) {
-        const key = pairKey(members[i]!, members[j]!);
-        const [a, b] = key.split("|") as [string, string];
-        const pair = pairs.get(key) ?? { a, b, reasons: new Map() };
-        pair.reasons.set(g.kind, g.key);
-        pairs.set(key, pair);
-      }
-    }
-  }
-  if (pairs.size) {
-    const keys = [...pairs.keys()];
-    const dismissed = s.all<{ k: string }>(sql`SELECT d.contact_a || '|' || d.contact_b AS k FROM json_each(${JSON.stringify(keys)}) j
-      JOIN duplicate_dismissals d ON d.contact_a = substr(j.value, 1, instr(j.value, '|') - 1) AND d.contact_b = substr(j.value, instr(j.value, '|') + 1)`);
-    for (const { k } of dismissed) pairs.delete(k);
-  }
-  const scored = [...pairs.values()]
-    .map((p) => ({ ...p, score: [...p.reasons.keys()].reduce((n, k) => n + DUPLICATE_REASONS[k].weight, 0) }))
-    .sort((x, y) => y.score - x.score || (x.a + x.b < y.a + y.b ? 1 : -1));
-  const offset = cursor ? Number.parseInt(cursor, 10) || 0 : 0;
-  const page = scored.slice(offset, offset + limit);
+  const after = cursor?.split(".");
+  const rows = s.all<{ a: string; b: string; score: number }>(sql`SELECT s.contact_a AS a, s.contact_b AS b, s.score FROM duplicate_pair_scores s
+    WHERE ${NOT_DISMISSED} ${after ? sql`AND (s.score, s.contact_a, s.contact_b) < (${Number(after[0])}, ${after[1]}, ${after[2]})` : sql``}
+    ORDER BY s.score DESC, s.contact_a DESC, s.contact_b DESC LIMIT ${limit + 1}`);
+  const page = rows.slice(0, limit);
+  const reasons = reasonsOf(s, page.map((p) => [p.a, p.b]));
   const contacts = new Map(loadContacts(s, [...new Set(page.flatMap((p) => [p.a, p.b]))]).map((c) => [c.id, c]));
+  const last = page.at(-1);
   return {
-    items: page.map(
-      (p): DuplicatePair => ({
-        contacts: [contacts.get(p.a)!, contacts.get(p.b)!],
-        reasons: [...p.reasons].map(([kind, value]) => ({ kind, text: DUPLICATE_REASONS[kind].text, value })),
-        score: p.score,
-      }),
-    ),
-    total: scored.length,
-    next_cursor: offset + limit < scored.length ? String(offset + limit) : null,
+    items: page.map((p): DuplicatePair => ({ contacts: [contacts.get(p.a)!, contacts.get(p.b)!], reasons: reasons.get(`${p.a}|${p.b}`) ?? [], score: p.score })),
+    total: Number(s.get<{ n: number }>(sql`SELECT count(*) AS n FROM duplicate_pair_scores s WHERE ${NOT_DISMISSED}`)?.n ?? 0),
+    next_cursor: rows.length > limit && last ? `${last.score}.${last.a}.${last.b}` : null,
   };
 }
 
@@ -78,19 +62,21 @@ export function listDuplicates(s: StoreContext, limit: number, cursor?: string) 
 export function dismissDuplicate(s: StoreContext, ids: [string, string]) {
   if (ids[0] === ids[1]) throw new Problem(400, "contact_ids must name two different contacts", { errors: [{ field: "contact_ids", message: "names one contact twice" }] });
   for (const id of ids) if (!s.get(sql`SELECT 1 AS x FROM contacts WHERE id = ${id}`)) throw missingContact(s, id);
-  const [a, b] = pairKey(ids[0], ids[1]).split("|") as [string, string];
+  const [a, b] = ordered(ids[0], ids[1]);
   s.run(sql`INSERT INTO duplicate_dismissals (contact_a, contact_b, by_name, created_at) VALUES (${a}, ${b}, ${s.who.name}, ${nowIso()}) ON CONFLICT DO NOTHING`);
 }
 
-/** The suggestions that name one contact (its page shows them). */
+/** The suggestions that name one contact (its page shows them), strongest first. */
 export function duplicatesOf(s: StoreContext, contactId: string) {
-  const rows = s.all<{ other: string; kind: DuplicateReason; key: string }>(sql`SELECT o.contact_id AS other, k.kind, k.key FROM duplicate_keys k
-    JOIN duplicate_groups g ON g.kind = k.kind AND g.key = k.key AND g.n > 1 AND g.n <= ${GROUP_SIZE_MAX}
-    JOIN duplicate_keys o ON o.kind = k.kind AND o.key = k.key AND o.contact_id != k.contact_id
-    WHERE k.contact_id = ${contactId}
-      AND NOT EXISTS (SELECT 1 FROM duplicate_dismissals d WHERE d.contact_a = min(k.contact_id, o.contact_id) AND d.contact_b = max(k.contact_id, o.contact_id))`);
-  const byOther = new Map<string, DuplicatePair["reasons"]>();
-  for (const r of rows) byOther.set(r.other, [...(byOther.get(r.other) ?? []), { kind: r.kind, text: DUPLICATE_REASONS[r.kind].text, value: r.key }]);
-  const others = loadContacts(s, [...byOther.keys()]);
-  return others.map((c) => ({ contact: c, reasons: byOther.get(c.id)! }));
+  const rows = s.all<{ a: string; b: string; score: number }>(sql`SELECT s.contact_a AS a, s.contact_b AS b, s.score FROM duplicate_pair_scores s
+      WHERE s.contact_a = ${contactId} AND ${NOT_DISMISSED}
+    UNION ALL SELECT s.contact_a, s.contact_b, s.score FROM duplicate_pair_scores s
+      WHERE s.contact_b = ${contactId} AND s.contact_a IN (SELECT contact_a FROM duplicate_pairs WHERE contact_b = ${contactId}) AND ${NOT_DISMISSED}
+    ORDER BY 3 DESC LIMIT 20`);
+  const reasons = reasonsOf(s, rows.map((r) => [r.a, r.b]));
+  const others = new Map(loadContacts(s, rows.map((r) => (r.a === contactId ? r.b : r.a))).map((c) => [c.id, c]));
+  return rows.flatMap((r) => {
+    const other = others.get(r.a === contactId ? r.b : r.a);
+    return other ? [{ contact: other, reasons: reasons.get(`${r.a}|${r.b}`) ?? [] }] : [];
+  });
 }

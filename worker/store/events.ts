@@ -1,7 +1,7 @@
 import type { Contact } from "../schemas/contacts";
 import { loadContacts } from "./contacts";
 import type { StoreContext } from "./context";
-import { type By, historyFacts, recordDiff } from "./history";
+import { type By, recordDiff } from "./history";
 
 // The events the store's changes emit (README: "Webhooks"). Payloads carry ids and the changed
 // fields, never transcripts or media: a receiver fetches those through the API by id.
@@ -17,6 +17,12 @@ function facts(c: Contact): Record<string, unknown> {
     tags: tags.map((t) => t.name),
     assigned_to: assigned_users.map((u) => u.member_id),
   };
+}
+
+/** A contact as the field history compares it: the same, with assignees by name and no last contact. */
+function historyFacts(c: Contact): Record<string, unknown> {
+  const { last_contacted_at: _l, ...rest } = facts(c);
+  return { ...rest, assigned_to: c.assigned_users.map((u) => u.name) };
 }
 
 export function contactCreated(s: StoreContext, c: Contact) {

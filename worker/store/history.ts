@@ -1,7 +1,6 @@
 import { sql } from "drizzle-orm";
 import { decodeCursor, encodeCursor } from "../lib/cursor";
 import { newId, nowIso } from "../lib/ids";
-import type { Contact } from "../schemas/contacts";
 import { assertContact } from "./contacts";
 import type { StoreContext } from "./context";
 
@@ -43,19 +42,6 @@ function authorOf(s: StoreContext, by: By | undefined): Author {
   if (by?.kind && by.kind in CONSENT_SOURCES) return { kind: by.kind, id: null, name: null, via: by.call_id ?? by.message_id ?? null };
   if (by?.merge_id) return { kind: "merge", id: who.id, name: who.name, via: by.merge_id };
   return { kind: who.kind, id: who.id, name: who.name, via: null };
-}
-
-/** A contact as the history compares it: its fields, and its lists as plain values. */
-export function historyFacts(c: Contact): Record<string, unknown> {
-  const { id: _id, created_at: _c, updated_at: _u, last_contacted_at: _l, phones, emails, addresses, tags, assigned_users, ...fields } = c;
-  return {
-    ...fields,
-    phones: phones.map((p) => p.phone_number),
-    emails: emails.map((e) => e.email),
-    addresses: addresses.map(({ id: _a, ...a }) => a),
-    tags: tags.map((t) => t.name),
-    assigned_to: assigned_users.map((u) => u.name),
-  };
 }
 
 /** Records one change (values as JSON). */
@@ -117,6 +103,7 @@ const LABELS: Record<string, string> = {
   avatar_url: "photo",
   ai_summary: "summary",
   assigned_to: "assignees",
+  phones: "phone numbers",
   "consent.sms": "SMS consent",
   "consent.voice": "call consent",
   "consent.email": "email consent",

@@ -752,9 +752,10 @@ export const mergedContacts = sqliteTable("merged_contacts", {
 });
 
 /**
- * What may make two contacts one person, kept by triggers (migration 0014) as data changes: one
- * row per contact and key (kind: email, external_id, name_company, phone, name_phone), and how
- * many contacts share each key (duplicate_groups; n > 1 is a suggestion).
+ * What may make two contacts one person, kept by triggers (migrations 0014, 0015) as data
+ * changes: one row per contact and key (kind: email, external_id, name_company, phone, name_phone).
+ * This table and the two of pairs below are WITHOUT ROWID in their migrations (written by hand:
+ * drizzle has no option for it), so their primary key is the table rather than a second copy.
  */
 export const duplicateKeys = sqliteTable(
   "duplicate_keys",
@@ -766,14 +767,35 @@ export const duplicateKeys = sqliteTable(
   (t) => [primaryKey({ columns: [t.kind, t.key, t.contactId] }), index("duplicate_keys_contact_idx").on(t.contactId)],
 );
 
-export const duplicateGroups = sqliteTable(
-  "duplicate_groups",
+/**
+ * The pairs of contacts that share a key (both in a group of at most 10: a key shared by more is
+ * a shared mailbox, not a person), and each pair's score (the reasons' weights summed), kept by
+ * triggers (migration 0015) so a page of suggestions is an index walk from the strongest. They
+ * replace 0014's per-key counts, which made every request build all pairs.
+ */
+export const duplicatePairs = sqliteTable(
+  "duplicate_pairs",
   {
+    contactA: text("contact_a").notNull(),
+    contactB: text("contact_b").notNull(),
     kind: text("kind").notNull(),
     key: text("key").notNull(),
-    n: integer("n").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.kind, t.key] }), index("duplicate_groups_shared_idx").on(t.kind, t.key).where(sql`n > 1`)],
+  (t) => [
+    primaryKey({ columns: [t.contactA, t.contactB, t.kind, t.key] }),
+    index("duplicate_pairs_key_idx").on(t.kind, t.key),
+    index("duplicate_pairs_b_idx").on(t.contactB),
+  ],
+);
+
+export const duplicatePairScores = sqliteTable(
+  "duplicate_pair_scores",
+  {
+    contactA: text("contact_a").notNull(),
+    contactB: text("contact_b").notNull(),
+    score: integer("score").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.contactA, t.contactB] }), index("duplicate_pair_scores_idx").on(t.score, t.contactA, t.contactB)],
 );
 
 /** Pairs a person said are not the same (contact_a < contact_b): never suggested again. */

@@ -10,7 +10,7 @@ import { recordChange } from "./history";
 import { dropMergeCopies } from "./merges";
 import { type PhoneTaken, dropSnapshots, loadSnapshots, putBack, removeRows, saveSnapshots, savedBlobs, takeSnapshot } from "./snapshots";
 
-// The trash: a deleted contact with everything attached, kept 30 days (a snapshot in `trash`),
+// The trash: a deleted contact with everything attached, kept 30 days (`trash`, its rows in snapshot_rows),
 // restorable; the daily purge deletes it for good with its R2 objects.
 
 export const TRASH_DAYS = 30;
