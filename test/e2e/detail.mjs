@@ -235,13 +235,13 @@ export async function contactDetailFromEditToDelete(t) {
   await today.click();
   await t.screenshot(page, "detail-activity-1280");
 
-  // Deleting takes two presses; then the list.
+  // Deleting takes two presses; then the list. The contact waits in the trash.
   await page.getByRole("button", { name: "Delete contact" }).click();
   await page.getByRole("button", { name: "Confirm delete" }).click();
   await page.waitForURL("**/contacts");
   assert.equal((await api(page, "GET", `/api/contacts/${contact.id}`)).status, 404);
   await page.goto(`/contacts/${contact.id}`);
-  await page.getByRole("heading", { level: 1, name: "Contact not found" }).waitFor();
+  await page.getByRole("heading", { level: 1, name: "This contact is in the trash" }).waitFor();
 }
 
 export async function aMemberSeesAssignmentsAndOthersNotesReadOnly(t) {

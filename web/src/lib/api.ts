@@ -91,6 +91,21 @@ export class ApiError extends Error {
   get numberOwner(): string | null {
     return this.status === 409 && typeof this.body.contact_id === "string" ? this.body.contact_id : null;
   }
+
+  /** A 404 for a contact merged into another: the contact it lives on as. */
+  get mergedInto(): string | null {
+    return this.status === 404 && typeof this.body.merged_into === "string" ? this.body.merged_into : null;
+  }
+
+  /** A 404 for a contact in the trash (restorable for 30 days). */
+  get inTrash(): boolean {
+    return this.status === 404 && this.body.in_trash === true;
+  }
+
+  /** A 409 for an undo the contact's later changes block: what changed, in words. */
+  get blockedBy(): string[] {
+    return this.status === 409 && Array.isArray(this.body.blocked_by) ? this.body.blocked_by.filter((b): b is string => typeof b === "string") : [];
+  }
 }
 
 const FALLBACK: Record<number, string> = {
@@ -155,8 +170,9 @@ const path = (...segments: string[]) => `/api/${segments.map(encodeURIComponent)
  * declares `noContent` with `as const`, which @hono/zod-openapi types as `never`, so `hc` drops
  * them. Until that is fixed they go through this one call, built from the same paths.
  */
-async function sendNoContent(method: "POST" | "DELETE", to: `/api/${string}`): Promise<void> {
-  await send(() => fetch(to, { method, credentials: "same-origin" }));
+async function sendNoContent(method: "POST" | "DELETE", to: `/api/${string}`, json?: object): Promise<void> {
+  const body = json ? { body: JSON.stringify(json), headers: { "content-type": "application/json" } } : {};
+  await send(() => fetch(to, { method, credentials: "same-origin", ...body }));
 }
 
 // better-auth's routes are not part of AppType either.
@@ -523,3 +539,62 @@ export type BulkJob = InferResponseType<typeof api.contacts.bulk.$post, 200>;
 
 export const bulkChange = (input: BulkInput) => read<BulkJob>(() => api.contacts.bulk.$post({ json: input }));
 export const getBulkJob = (id: string) => read<BulkJob>(() => api["bulk-jobs"][":id"].$get({ param: { id } }));
+
+// ---- Trash: deleted contacts, restorable for 30 days -----------------------------------------
+
+export type TrashPage = InferResponseType<typeof api.trash.$get, 200>;
+export type TrashItem = TrashPage["items"][number];
+export type Restored = InferResponseType<(typeof contact)["restore"]["$post"], 200>;
+
+export const listTrash = (cursor: string | null, signal?: AbortSignal) =>
+  read<TrashPage>(() => api.trash.$get({ query: { limit: "50", ...(cursor && { cursor }) } }, { init: { signal } }));
+
+/** Brings a contact back from the trash; numbers another contact holds now stay there (phones_taken). */
+export const restoreContact = (id: string) => read<Restored>(() => contact.restore.$post({ param: { id } }));
+
+// ---- Merging contacts (admins) and duplicate suggestions -------------------------------------
+
+export type MergeInput = InferRequestType<(typeof contact)["merge"]["$post"]>["json"];
+export type MergeField = keyof NonNullable<MergeInput["fields"]>;
+export type Merged = InferResponseType<(typeof contact)["merge"]["$post"], 200>;
+export type Merge = InferResponseType<typeof api.merges.$get, 200>[number];
+export type DuplicatePage = InferResponseType<typeof api.duplicates.$get, 200>;
+export type DuplicatePair = DuplicatePage["items"][number];
+export type DuplicateReason = DuplicatePair["reasons"][number];
+export type ContactDuplicate = InferResponseType<(typeof contact)["duplicates"]["$get"], 200>[number];
+
+/** Folds `others` into `survivorId`; `fields` names the contact whose value each chosen field takes. */
+export const mergeContacts = (survivorId: string, others: string[], fields: MergeInput["fields"]) =>
+  read<Merged>(() => contact.merge.$post({ param: { id: survivorId }, json: { contact_ids: others, fields } }));
+
+/** Puts merged contacts back as they were (409 with `blockedBy` when the survivor changed since). */
+export const undoMerge = (mergeId: string) =>
+  read<InferResponseType<(typeof api.merges)[":id"]["undo"]["$post"], 200>>(() => api.merges[":id"].undo.$post({ param: { id: mergeId } }));
+
+export const listMerges = (contactId: string) => read<Merge[]>(() => api.merges.$get({ query: { contact_id: contactId, limit: "5" } }));
+
+export const listDuplicates = (cursor: string | null, limit = 25, signal?: AbortSignal) =>
+  read<DuplicatePage>(() => api.duplicates.$get({ query: { limit: String(limit), ...(cursor && { cursor }) } }, { init: { signal } }));
+
+export const contactDuplicates = (id: string) => read<ContactDuplicate[]>(() => contact.duplicates.$get({ param: { id } }));
+
+/** "Not the same person": the pair is never suggested again. */
+export const dismissDuplicate = (a: string, b: string) => sendNoContent("POST", path("duplicates", "dismiss"), { contact_ids: [a, b] });
+
+/** How much of a contact's history a merge moves: calls, messages (up to 100 each, then "100+"), notes, todos. */
+export async function historyCounts(id: string) {
+  const page = (kind: "calls" | "messages") => read<FeedPage>(() => contact.feed.$get({ param: { id }, query: { kind, limit: "100" } }));
+  const [calls, messages, notePage, todos] = await Promise.all([
+    page("calls"),
+    page("messages"),
+    read<NotePage>(() => notes.$get({ param: { id }, query: { page_size: "1" } })),
+    listTodos(id),
+  ]);
+  return {
+    calls: { n: calls.items.length, more: calls.next_cursor !== null },
+    messages: { n: messages.items.length, more: messages.next_cursor !== null },
+    notes: { n: notePage.total_count, more: false },
+    todos: { n: todos.length, more: false },
+  };
+}
+export type HistoryCounts = Awaited<ReturnType<typeof historyCounts>>;

@@ -11,6 +11,8 @@ export type RouteName =
   | "contacts"
   | "assignments"
   | "import"
+  | "trash"
+  | "duplicates"
   | "contact"
   | "settings";
 
@@ -23,6 +25,8 @@ const ROUTES: { pattern: string; name: RouteName; access: Access }[] = [
   // Before /contacts/:id, which would take "assignments" for an id.
   { pattern: "/contacts/assignments", name: "assignments", access: "admin" },
   { pattern: "/contacts/import", name: "import", access: "admin" },
+  { pattern: "/contacts/trash", name: "trash", access: "member" },
+  { pattern: "/contacts/duplicates", name: "duplicates", access: "member" },
   { pattern: "/contacts/:id", name: "contact", access: "member" },
   { pattern: "/settings", name: "settings", access: "admin" },
 ];

@@ -2,7 +2,17 @@ import * as api from "../../lib/api";
 import { ApiError, errorMessage, type AssignedUser, type ChannelCalls, type ContactDetail, type ContactUpdate, type Member, type Tag } from "../../lib/api";
 import { loadErrorMessage } from "../../lib/session.svelte";
 
-type View = { kind: "loading" } | { kind: "not-found" } | { kind: "failed"; message: string } | { kind: "loaded" };
+type View =
+  | { kind: "loading" }
+  | { kind: "not-found" }
+  | { kind: "merged"; into: string }
+  | { kind: "trashed" }
+  | { kind: "failed"; message: string }
+  | { kind: "loaded" };
+
+/** Why a contact is not there: merged into another (which to open instead), in the trash, or gone. */
+const missing = (e: ApiError): View =>
+  e.mergedInto ? { kind: "merged", into: e.mergedInto } : e.inTrash ? { kind: "trashed" } : { kind: "not-found" };
 
 const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
 
@@ -126,7 +136,7 @@ export class ContactState {
       this.contact = await api.getContact(this.id);
       this.view = { kind: "loaded" };
     } catch (e) {
-      if (e instanceof ApiError && (e.status === 404 || e.status === 400)) this.view = { kind: "not-found" };
+      if (e instanceof ApiError && (e.status === 404 || e.status === 400)) this.view = missing(e);
       else this.view = { kind: "failed", message: loadErrorMessage(e) };
     }
   }
@@ -137,7 +147,7 @@ export class ContactState {
     try {
       this.contact = await api.getContact(this.id);
     } catch (e) {
-      if (e instanceof ApiError && e.status === 404) this.view = { kind: "not-found" };
+      if (e instanceof ApiError && e.status === 404) this.view = missing(e);
     }
   }
 
