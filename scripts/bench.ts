@@ -667,7 +667,7 @@ async function main() {
   const withExport = has("export");
   const withKeeping = has("keeping");
   // The export section runs in the same block as the others (which all compare with the bare Worker).
-  const needsBare = withResolve || withTenants || withExport || listKinds.length > 0;
+  const needsBare = withResolve || withTenants || withExport || withKeeping || listKinds.length > 0;
 
   // Bundle first: the Worker is frozen as close as possible to the moment this process imported
   // the store code it reproduces (runList, contactQueries) for the sqlite3 side.
