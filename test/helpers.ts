@@ -135,6 +135,8 @@ export async function countRows(organizationId: string, query: string, ...params
   return Number(row?.n ?? 0);
 }
 
+const WITHOUT_ROWID = new Set(["duplicate_keys", "duplicate_pairs", "duplicate_pair_scores"]);
+
 const SNAPSHOT_TABLES = [
   "contacts",
   "contact_phones",
@@ -178,7 +180,8 @@ const SNAPSHOT_TABLES = [
  */
 export async function orgSnapshot(organizationId: string): Promise<Record<string, unknown[]>> {
   const snapshot: Record<string, unknown[]> = {};
-  for (const table of SNAPSHOT_TABLES) snapshot[table] = await storeRows(organizationId, `SELECT * FROM ${table} ORDER BY rowid`);
+  // WITHOUT ROWID tables have no rowid; a scan of one is in primary-key order.
+  for (const table of SNAPSHOT_TABLES) snapshot[table] = await storeRows(organizationId, `SELECT * FROM ${table}${WITHOUT_ROWID.has(table) ? "" : " ORDER BY rowid"}`);
   snapshot.api_keys = (await env.DB.prepare("SELECT * FROM api_keys WHERE organization_id = ? ORDER BY rowid").bind(organizationId).all()).results;
   return snapshot;
 }
