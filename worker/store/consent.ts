@@ -93,7 +93,8 @@ export function recordConsent(s: StoreContext, contactId: string, r: ConsentReco
     VALUES (${contactId}, ${r.channel}, ${r.action}, ${r.source}, ${r.messageId ?? null}, ${r.callId ?? null}, ${r.evidence ?? null}, ${r.note ?? null},
       ${r.actor?.userId ?? null}, ${r.actor?.name ?? null}, ${nowIso()})`);
   if (r.action !== "help" && before?.action !== r.action) {
-    const by = r.actor ? undefined : r.source in { keyword: 1, carrier: 1, call_transcript: 1 } ? { kind: r.source, call_id: r.callId ?? undefined, message_id: r.messageId ?? undefined } : undefined;
+    // Without a person, the history names the source when it is not the request's member or key (a keyword text, the carrier, a transcript).
+    const by = r.actor ? undefined : { kind: r.source, call_id: r.callId ?? undefined, message_id: r.messageId ?? undefined };
     recordChange(s, contactId, `consent.${r.channel}`, before?.action ?? "unknown", r.action, by);
     s.emit(`contact.${r.action}`, { contact_id: contactId, channel: r.channel, source: r.source, message_id: r.messageId ?? null, call_id: r.callId ?? null, evidence: r.evidence ?? null }, contactId);
   }

@@ -127,15 +127,15 @@ export function loadContact(s: StoreContext, id: string): Contact {
  * (`merged_into`, following later merges), one in the trash says so (`in_trash`).
  */
 export function missingContact(s: StoreContext, id: string): Problem {
-  let survivor: { survivor_id: string; merge_id: string } | undefined;
+  let mergeId: string | undefined;
   let at = id;
   for (let hops = 0; hops < 20; hops++) {
     const next = s.get<{ survivor_id: string; merge_id: string }>(sql`SELECT survivor_id, merge_id FROM merged_contacts WHERE contact_id = ${at}`);
     if (!next) break;
-    survivor = hops === 0 ? next : { ...next, merge_id: survivor!.merge_id };
+    mergeId ??= next.merge_id;
     at = next.survivor_id;
   }
-  if (survivor) return new Problem(404, "This contact was merged into another contact.", { merged_into: at, merge_id: survivor.merge_id });
+  if (mergeId) return new Problem(404, "This contact was merged into another contact.", { merged_into: at, merge_id: mergeId });
   if (s.get(sql`SELECT 1 AS x FROM trash WHERE contact_id = ${id}`)) return new Problem(404, "This contact is in the trash.", { in_trash: true });
   return notFound("Contact");
 }

@@ -1,7 +1,7 @@
 import type { Contact } from "../schemas/contacts";
 import { loadContacts } from "./contacts";
 import type { StoreContext } from "./context";
-import { type By, recordDiff } from "./history";
+import { type By, recordDiffs } from "./history";
 
 // The events the store's changes emit (README: "Webhooks"). Payloads carry ids and the changed
 // fields, never transcripts or media: a receiver fetches those through the API by id.
@@ -49,14 +49,13 @@ export function contactDeleted(s: StoreContext, contactId: string) {
 export function trackContacts<T>(s: StoreContext, contactIds: string[], change: () => T, by?: By, loaded?: (out: T) => Contact[]): T {
   const before = new Map(loadContacts(s, contactIds).map((c) => [c.id, c]));
   const out = change();
-  const wanted = s.wants("contact.updated");
   // `loaded`: the change answers the contacts as they now are (no second read).
-  for (const after of loaded?.(out) ?? loadContacts(s, [...before.keys()])) {
+  const pairs = (loaded?.(out) ?? loadContacts(s, [...before.keys()])).flatMap((after) => {
     const was = before.get(after.id);
-    if (!was) continue;
-    recordDiff(s, after.id, historyFacts(was), historyFacts(after), by);
-    if (wanted) emitContactUpdated(s, was, after, by);
-  }
+    return was ? [{ was, after }] : [];
+  });
+  recordDiffs(s, pairs.map(({ was, after }) => ({ contactId: after.id, before: historyFacts(was), after: historyFacts(after) })), by);
+  for (const { was, after } of pairs) emitContactUpdated(s, was, after, by);
   return out;
 }
 

@@ -44,18 +44,27 @@ function authorOf(s: StoreContext, by: By | undefined): Author {
   return { kind: who.kind, id: who.id, name: who.name, via: null };
 }
 
-/** Records one change (values as JSON). */
-export function recordChange(s: StoreContext, contactId: string, field: string, oldValue: unknown, newValue: unknown, by?: By) {
-  const a = authorOf(s, by);
+function insertChange(s: StoreContext, a: Author, contactId: string, field: string, oldValue: unknown, newValue: unknown) {
   s.run(sql`INSERT INTO contact_history (id, contact_id, field, old_value, new_value, by_kind, by_id, by_name, via_id, created_at)
     VALUES (${newId()}, ${contactId}, ${field}, ${JSON.stringify(oldValue ?? null)}, ${JSON.stringify(newValue ?? null)}, ${a.kind}, ${a.id}, ${a.name}, ${a.via}, ${nowIso()})`);
 }
 
-/** Records each field that differs between two views of a contact (historyFacts). */
-export function recordDiff(s: StoreContext, contactId: string, before: Record<string, unknown>, after: Record<string, unknown>, by?: By) {
-  for (const [field, value] of Object.entries(after)) {
-    const old = before[field] ?? null;
-    if (JSON.stringify(value ?? null) !== JSON.stringify(old)) recordChange(s, contactId, field, old, value, by);
+/** Records one change (values as JSON). */
+export function recordChange(s: StoreContext, contactId: string, field: string, oldValue: unknown, newValue: unknown, by?: By) {
+  insertChange(s, authorOf(s, by), contactId, field, oldValue, newValue);
+}
+
+/**
+ * Records each field that differs between two views of each contact (historyFacts); who made the
+ * change is looked up once for all of them (an import's chunk, a bulk change's 500 contacts).
+ */
+export function recordDiffs(s: StoreContext, views: { contactId: string; before: Record<string, unknown>; after: Record<string, unknown> }[], by?: By) {
+  let author: Author | undefined;
+  for (const { contactId, before, after } of views) {
+    for (const [field, value] of Object.entries(after)) {
+      const old = before[field] ?? null;
+      if (JSON.stringify(value ?? null) !== JSON.stringify(old)) insertChange(s, (author ??= authorOf(s, by)), contactId, field, old, value);
+    }
   }
 }
 

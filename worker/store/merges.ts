@@ -6,7 +6,7 @@ import { loadContact, loadContacts, missingContact } from "./contacts";
 import type { StoreContext } from "./context";
 import { contactCreated, emitContactUpdated, trackContact } from "./events";
 import { recordChange } from "./history";
-import { type ContactSnapshot, dropSnapshots, loadSnapshots, putBack, removeRows, sameSnapshot, saveSnapshots, takeSnapshot } from "./snapshots";
+import { type ContactSnapshot, dropSnapshots, loadSnapshots, putBack, removeRows, sameSnapshot, saveSnapshots, snapshotName, takeSnapshot } from "./snapshots";
 
 // Merging contacts into one (POST /api/contacts/{id}/merge) and undoing it within 30 days
 // (POST /api/merges/{id}/undo): the contacts as they were are kept in the merge, and undo puts
@@ -77,11 +77,7 @@ export function mergeContacts(s: StoreContext, survivorId: string, others: strin
 
   const mergeId = newId();
   const now = nowIso();
-  const names = merged.map((id) => {
-    const c = before[id]!.contact;
-    const phones = before[id]!.rows.contact_phones ?? [];
-    return `${String(c.first_name)} ${String(c.last_name)}`.trim() || (phones[0]?.phone_number as string | undefined) || "an unnamed contact";
-  });
+  const names = merged.map((id) => snapshotName(before[id]!, "an unnamed contact"));
 
   trackContact(
     s,

@@ -55,12 +55,8 @@ import * as webhooks from "./webhooks";
 export type Answer<T> = { ok: true; value: T } | { ok: false; problem: { status: Problem["status"]; detail: string; extra: Problem["extra"] } };
 
 const DELETED_KEY = "deleted_at";
-/** What OrgStore.call does not run: the runtime's handlers and the object's own machinery. */
-const NOT_CALLABLE = new Set([
-  ...["constructor", "call", "fetch", "alarm", "destroy", "webSocketMessage", "webSocketClose", "webSocketError"],
-  ...["countLive", "broadcast", "closeLive", "migrate", "recordInDirectory", "answer", "dryRun", "changing", "scheduleAlarm"],
-  ...["bulkStep", "dispatchWebhooks", "pruneWebhookLog", "wake", "restoring"],
-]);
+/** What OrgStore.call does not run: the runtime's handlers (the object's own helpers are #private). */
+const NOT_CALLABLE = new Set(["constructor", "call", "fetch", "alarm", "destroy", "webSocketMessage", "webSocketClose", "webSocketError"]);
 /** A live socket is re-authenticated (closed with 4001, the tab reconnects) after this long. */
 const LIVE_RECHECK_MS = 15 * 60_000;
 interface LiveSocket {
@@ -102,12 +98,12 @@ export class OrgStore extends DurableObject<Env> {
     super(ctx, env);
     const organizationId = ctx.id.name;
     if (!organizationId) throw new Error("an organization store is addressed by the organization id (idFromName)");
-    this.s = new StoreContext(drizzle(ctx.storage, { schema }), ctx.storage.sql, organizationId, () => this.scheduleAlarm());
+    this.s = new StoreContext(drizzle(ctx.storage, { schema }), ctx.storage.sql, organizationId, () => this.#scheduleAlarm());
     this.deleted = ctx.storage.kv.get(DELETED_KEY) !== undefined;
-    if (!this.deleted) ctx.blockConcurrencyWhile(() => this.migrate());
+    if (!this.deleted) ctx.blockConcurrencyWhile(() => this.#migrate());
     // Open tabs ping; the runtime answers without waking the object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
-    this.countLive();
+    this.#countLive();
   }
 
   /**
@@ -122,7 +118,7 @@ export class OrgStore extends DurableObject<Env> {
     const [client, server] = [pair[0], pair[1]];
     this.ctx.acceptWebSocket(server, [`member:${memberId}`]);
     server.serializeAttachment({ memberId, at: Date.now() } satisfies LiveSocket);
-    this.countLive();
+    this.#countLive();
     return new Response(null, { status: 101, webSocket: client });
   }
 
@@ -136,14 +132,14 @@ export class OrgStore extends DurableObject<Env> {
     } catch {
       // Already closed.
     }
-    this.countLive();
+    this.#countLive();
   }
 
   override webSocketError() {
-    this.countLive();
+    this.#countLive();
   }
 
-  private countLive() {
+  #countLive() {
     this.s.live = this.ctx.getWebSockets().some((ws) => ws.readyState === WebSocket.OPEN);
   }
 
@@ -152,7 +148,7 @@ export class OrgStore extends DurableObject<Env> {
    * is closed instead (code 4001): the tab reconnects through the Worker, which checks the
    * session again, so a revoked session stops receiving within that time.
    */
-  private broadcast(events: { type: string; data: Record<string, unknown> }[]) {
+  #broadcast(events: { type: string; data: Record<string, unknown> }[]) {
     const message = JSON.stringify({ events });
     const now = Date.now();
     for (const ws of this.ctx.getWebSockets()) {
@@ -164,11 +160,11 @@ export class OrgStore extends DurableObject<Env> {
         // A socket closing meanwhile.
       }
     }
-    this.countLive();
+    this.#countLive();
   }
 
   /** Closes the live sockets of one member (removed from the organization), or all of them. */
-  private closeLive(code: number, reason: string, memberId?: string) {
+  #closeLive(code: number, reason: string, memberId?: string) {
     for (const ws of this.ctx.getWebSockets(memberId ? `member:${memberId}` : undefined)) {
       try {
         ws.close(code, reason);
@@ -176,11 +172,11 @@ export class OrgStore extends DurableObject<Env> {
         // Already closed.
       }
     }
-    this.countLive();
+    this.#countLive();
   }
 
   /** Applies the migrations this store has not run yet and records its schema version. */
-  private async migrate() {
+  async #migrate() {
     await migrate(this.s.db, migrations);
     const version = migrations.journal.entries.length;
     const now = nowIso();
@@ -191,11 +187,11 @@ export class OrgStore extends DurableObject<Env> {
       now,
     );
     if (this.ctx.storage.kv.get(VERSION_KEY) !== version) this.ctx.storage.kv.put(VERSION_KEY, version);
-    if (this.ctx.storage.kv.get(DIRECTORY_KEY) !== version) this.ctx.waitUntil(this.recordInDirectory(version));
+    if (this.ctx.storage.kv.get(DIRECTORY_KEY) !== version) this.ctx.waitUntil(this.#recordInDirectory(version));
   }
 
   /** The D1 directory row (schema version, last migrated); retried at the next start if D1 fails. */
-  private async recordInDirectory(version: number) {
+  async #recordInDirectory(version: number) {
     const created = this.ctx.storage.sql.exec("SELECT created_at FROM store_settings WHERE id = 1").one().created_at as string;
     const now = nowIso();
     try {
@@ -227,11 +223,11 @@ export class OrgStore extends DurableObject<Env> {
     }
   }
 
-  private answer<T>(fn: (s: StoreContext) => T): Answer<T> {
+  #answer<T>(fn: (s: StoreContext) => T): Answer<T> {
     if (this.deleted) return { ok: false, problem: { status: 401, detail: "This organization no longer exists.", extra: { code: ORGANIZATION_DELETED } } };
     try {
       const value = this.ctx.storage.transactionSync(() => fn(this.s));
-      if (this.s.liveEvents.length) this.broadcast(this.s.liveEvents.splice(0));
+      if (this.s.liveEvents.length) this.#broadcast(this.s.liveEvents.splice(0));
       return { ok: true, value };
     } catch (err) {
       this.s.reset();
@@ -244,9 +240,9 @@ export class OrgStore extends DurableObject<Env> {
    * Runs `fn` in a transaction that is always rolled back: what a change would do, without doing it
    * (an import's preview).
    */
-  private dryRun<T>(fn: (s: StoreContext) => T): Answer<T> {
+  #dryRun<T>(fn: (s: StoreContext) => T): Answer<T> {
     let done: { value: T } | null = null;
-    const answer = this.answer<T>((s) => {
+    const answer = this.#answer<T>((s) => {
       done = { value: fn(s) };
       throw new Problem(409, "rolled back");
     });
@@ -254,11 +250,11 @@ export class OrgStore extends DurableObject<Env> {
   }
 
   /** A change to one contact: answered like any other, and contact.updated emitted with what changed. */
-  private changing<T>(contactId: string, fn: (s: StoreContext) => T): Answer<T> {
-    return this.answer((s) => events.trackContact(s, contactId, () => fn(s)));
+  #changing<T>(contactId: string, fn: (s: StoreContext) => T): Answer<T> {
+    return this.#answer((s) => events.trackContact(s, contactId, () => fn(s)));
   }
 
-  private scheduleAlarm() {
+  #scheduleAlarm() {
     this.ctx.storage.setAlarm(Date.now());
   }
 
@@ -270,7 +266,7 @@ export class OrgStore extends DurableObject<Env> {
     if (this.deleted) {
       const listed = await this.env.BLOBS.list({ prefix: `${this.s.organizationId}/`, limit: BLOB_BATCH });
       if (listed.objects.length) await this.env.BLOBS.delete(listed.objects.map((o) => o.key));
-      if (listed.truncated) this.scheduleAlarm();
+      if (listed.truncated) this.#scheduleAlarm();
       return;
     }
     const sql = this.ctx.storage.sql;
@@ -281,28 +277,28 @@ export class OrgStore extends DurableObject<Env> {
         for (const key of keys) sql.exec("DELETE FROM blob_deletions WHERE key = ?", key);
       });
     }
-    await this.dispatchWebhooks();
-    this.pruneWebhookLog();
-    this.bulkStep();
-    this.answer((s) => imports.expireImports(s, Date.now()));
-    this.wake();
+    await this.#dispatchWebhooks();
+    this.#pruneWebhookLog();
+    this.#bulkStep();
+    this.#answer((s) => imports.expireImports(s, Date.now()));
+    this.#wake();
   }
 
   /** One chunk of the running bulk change (the alarm comes back at once for the next). */
-  private bulkStep() {
+  #bulkStep() {
     const id = this.ctx.storage.transactionSync(() => bulk.runningBulkJob(this.s));
     if (!id) return;
     try {
-      const answer = this.answer((s) => bulk.bulkStep(s, id));
+      const answer = this.#answer((s) => bulk.bulkStep(s, id));
       if (!answer.ok) throw new Error(answer.problem.detail);
     } catch (err) {
       console.error("bulk change failed", err);
-      this.answer((s) => bulk.failBulk(s, id, err instanceof Error ? err.message : String(err)));
+      this.#answer((s) => bulk.failBulk(s, id, err instanceof Error ? err.message : String(err)));
     }
   }
 
   /** Due deliveries to the webhook queue (marked queued first; put back if the queue refuses them). */
-  private async dispatchWebhooks() {
+  async #dispatchWebhooks() {
     for (;;) {
       const ids = this.ctx.storage.transactionSync(() => webhooks.takeDue(this.s, WEBHOOK_BATCH));
       if (ids.length === 0) return;
@@ -316,7 +312,7 @@ export class OrgStore extends DurableObject<Env> {
     }
   }
 
-  private pruneWebhookLog() {
+  #pruneWebhookLog() {
     const last = this.ctx.storage.kv.get<number>(PRUNED_KEY) ?? 0;
     if (last > Date.now() - 86_400_000) return;
     const before = new Date(Date.now() - webhooks.WEBHOOK_LOG_DAYS * 86_400_000).toISOString();
@@ -325,7 +321,7 @@ export class OrgStore extends DurableObject<Env> {
   }
 
   /** Sets the alarm for what waits next: R2 deletions and bulk changes now, else the next webhook delivery due or import to expire. */
-  private wake() {
+  #wake() {
     const due =
       this.ctx.storage.sql.exec("SELECT 1 FROM blob_deletions LIMIT 1").toArray().length > 0 ||
       this.ctx.storage.sql.exec("SELECT 1 FROM bulk_jobs WHERE status = 'running' LIMIT 1").toArray().length > 0;
@@ -342,195 +338,195 @@ export class OrgStore extends DurableObject<Env> {
     await this.ctx.storage.deleteAll();
     this.ctx.storage.kv.put(DELETED_KEY, nowIso());
     this.deleted = true;
-    this.closeLive(4401, "The organization was deleted");
-    this.scheduleAlarm();
+    this.#closeLive(4401, "The organization was deleted");
+    this.#scheduleAlarm();
   }
 
   // Contacts
-  listContacts(q: ListQuery, memberId: string | null) { return this.answer((s) => contacts.listContacts(s, q, memberId)); }
-  getContact(id: string) { return this.answer((s) => contacts.loadContact(s, id)); }
+  listContacts(q: ListQuery, memberId: string | null) { return this.#answer((s) => contacts.listContacts(s, q, memberId)); }
+  getContact(id: string) { return this.#answer((s) => contacts.loadContact(s, id)); }
   createContact(body: ContactCreateInput) {
-    return this.answer((s) => {
+    return this.#answer((s) => {
       const contact = contacts.createContact(s, body);
       events.contactCreated(s, contact);
       return contact;
     });
   }
-  updateContact(id: string, body: ContactUpdateInput) { return this.answer((s) => events.trackContact(s, id, () => contacts.updateContact(s, id, body), undefined, (c) => [c])); }
+  updateContact(id: string, body: ContactUpdateInput) { return this.#answer((s) => events.trackContact(s, id, () => contacts.updateContact(s, id, body), undefined, (c) => [c])); }
   /** DELETE /api/contacts/{id}: into the trash (restorable for 30 days). */
-  deleteContact(id: string) { return this.answer((s) => trash.trashContact(s, id)); }
-  listTrash(cursor: string | undefined, limit: number) { return this.answer((s) => trash.listTrash(s, cursor, limit)); }
-  restoreContact(id: string) { return this.answer((s) => trash.restoreContact(s, id)); }
+  deleteContact(id: string) { return this.#answer((s) => trash.trashContact(s, id)); }
+  listTrash(cursor: string | undefined, limit: number) { return this.#answer((s) => trash.listTrash(s, cursor, limit)); }
+  restoreContact(id: string) { return this.#answer((s) => trash.restoreContact(s, id)); }
   /** The daily purge (cron): trash and merge copies past their 30 days go for good. */
-  purgeExpired(now?: string) { return this.answer((s) => trash.purgeExpired(s, now)); }
-  history(contactId: string, cursor: string | undefined, limit: number) { return this.answer((s) => history.historyOf(s, contactId, cursor, limit)); }
-  mergeContacts(id: string, others: string[], fields: Partial<Record<merges.MergeField, string>>) { return this.answer((s) => merges.mergeContacts(s, id, others, fields)); }
-  undoMerge(id: string) { return this.answer((s) => merges.undoMerge(s, id)); }
-  listMerges(limit: number, survivorId?: string) { return this.answer((s) => merges.listMerges(s, limit, survivorId)); }
-  listDuplicates(limit: number, cursor?: string) { return this.answer((s) => duplicates.listDuplicates(s, limit, cursor)); }
-  duplicatesOf(contactId: string) { return this.answer((s) => duplicates.duplicatesOf(s, contactId)); }
-  dismissDuplicate(ids: [string, string]) { return this.answer((s) => duplicates.dismissDuplicate(s, ids)); }
-  contactFacets() { return this.answer((s) => contacts.contactFacets(s)); }
-  matchingIds(q: ListSelection, memberId: string | null) { return this.answer((s) => contacts.matchingIds(s, q, memberId)); }
-  exportRows(ids: string[]) { return this.answer((s) => contacts.exportRows(s, ids)); }
-  personalData(id: string) { return this.answer((s) => privacy.personalData(s, id)); }
-  eraseContact(id: string, actor: members.Actor) { return this.answer((s) => privacy.eraseContact(s, id, actor)); }
-  listErasures() { return this.answer((s) => privacy.listErasures(s)); }
-  addPhone(contactId: string, body: PhoneInputT) { return this.changing(contactId, (s) => channels.addPhone(s, contactId, body)); }
-  updatePhone(contactId: string, id: string, body: PhoneUpdateT) { return this.changing(contactId, (s) => channels.updatePhone(s, contactId, id, body)); }
-  deletePhone(contactId: string, id: string) { return this.changing(contactId, (s) => channels.deletePhone(s, contactId, id)); }
-  addEmail(contactId: string, body: EmailInputT) { return this.changing(contactId, (s) => channels.addEmail(s, contactId, body)); }
-  updateEmail(contactId: string, id: string, body: EmailUpdateT) { return this.changing(contactId, (s) => channels.updateEmail(s, contactId, id, body)); }
-  deleteEmail(contactId: string, id: string) { return this.changing(contactId, (s) => channels.deleteEmail(s, contactId, id)); }
-  addAddress(contactId: string, body: AddressInputT) { return this.changing(contactId, (s) => channels.addAddress(s, contactId, body)); }
-  updateAddress(contactId: string, id: string, body: AddressUpdateT) { return this.changing(contactId, (s) => channels.updateAddress(s, contactId, id, body)); }
-  deleteAddress(contactId: string, id: string) { return this.changing(contactId, (s) => channels.deleteAddress(s, contactId, id)); }
+  purgeExpired(now?: string) { return this.#answer((s) => trash.purgeExpired(s, now)); }
+  history(contactId: string, cursor: string | undefined, limit: number) { return this.#answer((s) => history.historyOf(s, contactId, cursor, limit)); }
+  mergeContacts(id: string, others: string[], fields: Partial<Record<merges.MergeField, string>>) { return this.#answer((s) => merges.mergeContacts(s, id, others, fields)); }
+  undoMerge(id: string) { return this.#answer((s) => merges.undoMerge(s, id)); }
+  listMerges(limit: number, survivorId?: string) { return this.#answer((s) => merges.listMerges(s, limit, survivorId)); }
+  listDuplicates(limit: number, cursor?: string) { return this.#answer((s) => duplicates.listDuplicates(s, limit, cursor)); }
+  duplicatesOf(contactId: string) { return this.#answer((s) => duplicates.duplicatesOf(s, contactId)); }
+  dismissDuplicate(ids: [string, string]) { return this.#answer((s) => duplicates.dismissDuplicate(s, ids)); }
+  contactFacets() { return this.#answer((s) => contacts.contactFacets(s)); }
+  matchingIds(q: ListSelection, memberId: string | null) { return this.#answer((s) => contacts.matchingIds(s, q, memberId)); }
+  exportRows(ids: string[]) { return this.#answer((s) => contacts.exportRows(s, ids)); }
+  personalData(id: string) { return this.#answer((s) => privacy.personalData(s, id)); }
+  eraseContact(id: string, actor: members.Actor) { return this.#answer((s) => privacy.eraseContact(s, id, actor)); }
+  listErasures() { return this.#answer((s) => privacy.listErasures(s)); }
+  addPhone(contactId: string, body: PhoneInputT) { return this.#changing(contactId, (s) => channels.addPhone(s, contactId, body)); }
+  updatePhone(contactId: string, id: string, body: PhoneUpdateT) { return this.#changing(contactId, (s) => channels.updatePhone(s, contactId, id, body)); }
+  deletePhone(contactId: string, id: string) { return this.#changing(contactId, (s) => channels.deletePhone(s, contactId, id)); }
+  addEmail(contactId: string, body: EmailInputT) { return this.#changing(contactId, (s) => channels.addEmail(s, contactId, body)); }
+  updateEmail(contactId: string, id: string, body: EmailUpdateT) { return this.#changing(contactId, (s) => channels.updateEmail(s, contactId, id, body)); }
+  deleteEmail(contactId: string, id: string) { return this.#changing(contactId, (s) => channels.deleteEmail(s, contactId, id)); }
+  addAddress(contactId: string, body: AddressInputT) { return this.#changing(contactId, (s) => channels.addAddress(s, contactId, body)); }
+  updateAddress(contactId: string, id: string, body: AddressUpdateT) { return this.#changing(contactId, (s) => channels.updateAddress(s, contactId, id, body)); }
+  deleteAddress(contactId: string, id: string) { return this.#changing(contactId, (s) => channels.deleteAddress(s, contactId, id)); }
 
   // Tags and assignments
-  listTags() { return this.answer((s) => tags.listTags(s)); }
-  createTag(body: { name: string; color: string }) { return this.answer((s) => tags.createTag(s, body)); }
-  updateTag(id: string, body: { name?: string; color?: string }) { return this.answer((s) => tags.updateTag(s, id, body)); }
-  deleteTag(id: string) { return this.answer((s) => tags.deleteTag(s, id)); }
-  tagContact(contactId: string, tagId: string) { return this.changing(contactId, (s) => tags.tagContact(s, contactId, tagId)); }
-  untagContact(contactId: string, tagId: string) { return this.changing(contactId, (s) => tags.untagContact(s, contactId, tagId)); }
-  listAssignments(q: AssignmentQueryT) { return this.answer((s) => assignments.listAssignments(s, q)); }
-  assign(contactId: string, member: members.MemberRecord) { return this.changing(contactId, (s) => assignments.assign(s, contactId, member)); }
-  unassign(contactId: string, memberId: string) { return this.changing(contactId, (s) => assignments.unassign(s, contactId, memberId)); }
+  listTags() { return this.#answer((s) => tags.listTags(s)); }
+  createTag(body: { name: string; color: string }) { return this.#answer((s) => tags.createTag(s, body)); }
+  updateTag(id: string, body: { name?: string; color?: string }) { return this.#answer((s) => tags.updateTag(s, id, body)); }
+  deleteTag(id: string) { return this.#answer((s) => tags.deleteTag(s, id)); }
+  tagContact(contactId: string, tagId: string) { return this.#changing(contactId, (s) => tags.tagContact(s, contactId, tagId)); }
+  untagContact(contactId: string, tagId: string) { return this.#changing(contactId, (s) => tags.untagContact(s, contactId, tagId)); }
+  listAssignments(q: AssignmentQueryT) { return this.#answer((s) => assignments.listAssignments(s, q)); }
+  assign(contactId: string, member: members.MemberRecord) { return this.#changing(contactId, (s) => assignments.assign(s, contactId, member)); }
+  unassign(contactId: string, memberId: string) { return this.#changing(contactId, (s) => assignments.unassign(s, contactId, memberId)); }
 
   // Members (copied from D1)
-  upsertMember(member: members.MemberRecord) { return this.answer((s) => members.upsertMember(s, member)); }
+  upsertMember(member: members.MemberRecord) { return this.#answer((s) => members.upsertMember(s, member)); }
   removeMember(memberId: string) {
-    const answer = this.answer((s) => members.removeMember(s, memberId));
-    this.closeLive(4403, "No longer a member of this organization", memberId);
+    const answer = this.#answer((s) => members.removeMember(s, memberId));
+    this.#closeLive(4403, "No longer a member of this organization", memberId);
     return answer;
   }
-  renameUser(userId: string, name: string, email: string) { return this.answer((s) => members.renameUser(s, userId, name, email)); }
+  renameUser(userId: string, name: string, email: string) { return this.#answer((s) => members.renameUser(s, userId, name, email)); }
 
   // Notes, todos, activity
-  listNotes(contactId: string, q: NotesQueryT, viewer: notes.Viewer) { return this.answer((s) => notes.listNotes(s, contactId, q, viewer)); }
-  createNote(contactId: string, body: NoteCreateT, actor: members.Actor & notes.Viewer) { return this.answer((s) => notes.createNote(s, contactId, body, actor)); }
-  updateNote(id: string, body: string, viewer: notes.Viewer) { return this.answer((s) => notes.updateNote(s, id, body, viewer)); }
-  deleteNote(id: string, viewer: notes.Viewer) { return this.answer((s) => notes.deleteNote(s, id, viewer)); }
-  listTodos(contactId: string) { return this.answer((s) => todos.listTodos(s, contactId)); }
-  createTodo(contactId: string, body: TodoInputT, createdByUserId: string | null) { return this.answer((s) => todos.createTodo(s, contactId, body, createdByUserId)); }
-  setTodoStatus(id: string, status: "open" | "done") { return this.answer((s) => todos.setTodoStatus(s, id, status)); }
-  activity(contactId: string, q: { kinds: activity.ActivityKind[]; cursor?: string; limit: number }) { return this.answer((s) => activity.activity(s, contactId, q)); }
+  listNotes(contactId: string, q: NotesQueryT, viewer: notes.Viewer) { return this.#answer((s) => notes.listNotes(s, contactId, q, viewer)); }
+  createNote(contactId: string, body: NoteCreateT, actor: members.Actor & notes.Viewer) { return this.#answer((s) => notes.createNote(s, contactId, body, actor)); }
+  updateNote(id: string, body: string, viewer: notes.Viewer) { return this.#answer((s) => notes.updateNote(s, id, body, viewer)); }
+  deleteNote(id: string, viewer: notes.Viewer) { return this.#answer((s) => notes.deleteNote(s, id, viewer)); }
+  listTodos(contactId: string) { return this.#answer((s) => todos.listTodos(s, contactId)); }
+  createTodo(contactId: string, body: TodoInputT, createdByUserId: string | null) { return this.#answer((s) => todos.createTodo(s, contactId, body, createdByUserId)); }
+  setTodoStatus(id: string, status: "open" | "done") { return this.#answer((s) => todos.setTodoStatus(s, id, status)); }
+  activity(contactId: string, q: { kinds: activity.ActivityKind[]; cursor?: string; limit: number }) { return this.#answer((s) => activity.activity(s, contactId, q)); }
 
   // Calls
-  callerContext(input: CallerContextInputT) { return this.answer((s) => callerContext(s, input)); }
-  resolve(phone: string, source: string) { return this.answer((s) => calls.resolveCaller(s, phone, source)); }
-  recordCall(body: CallInputT) { return this.answer((s) => calls.recordCall(s, body)); }
-  assertCall(id: string) { return this.answer((s) => calls.assertCall(s, id)); }
-  saveTranscription(id: string, t: { key: string; chars: number; ended_at?: string; duration_seconds?: number }) { return this.answer((s) => calls.saveTranscription(s, id, t)); }
-  requestEnrichment(id: string) { return this.answer((s) => calls.requestEnrichment(s, id)); }
-  addAnalysis(callId: string, analyzer: string, results: Record<string, unknown>) { return this.answer((s) => calls.addAnalysis(s, callId, analyzer, results)); }
-  contactCalls(contactId: string) { return this.answer((s) => calls.contactCalls(s, contactId)); }
+  callerContext(input: CallerContextInputT) { return this.#answer((s) => callerContext(s, input)); }
+  resolve(phone: string, source: string) { return this.#answer((s) => calls.resolveCaller(s, phone, source)); }
+  recordCall(body: CallInputT) { return this.#answer((s) => calls.recordCall(s, body)); }
+  assertCall(id: string) { return this.#answer((s) => calls.assertCall(s, id)); }
+  saveTranscription(id: string, t: { key: string; chars: number; ended_at?: string; duration_seconds?: number }) { return this.#answer((s) => calls.saveTranscription(s, id, t)); }
+  requestEnrichment(id: string) { return this.#answer((s) => calls.requestEnrichment(s, id)); }
+  addAnalysis(callId: string, analyzer: string, results: Record<string, unknown>) { return this.#answer((s) => calls.addAnalysis(s, callId, analyzer, results)); }
+  contactCalls(contactId: string) { return this.#answer((s) => calls.contactCalls(s, contactId)); }
 
   // Messages
-  recordInbound(body: InboundInputT) { return this.answer((s) => messages.recordInbound(s, body)); }
-  listMessages(contactId: string, limit: number) { return this.answer((s) => messages.listMessages(s, contactId, limit)); }
-  queueOutbound(contactId: string, body: SendInputT, actor: members.Actor) { return this.answer((s) => messages.queueOutbound(s, contactId, body, actor)); }
-  feed(contactId: string, q: { kind: "all" | "calls" | "messages"; cursor?: string; limit: number }) { return this.answer((s) => messages.feed(s, contactId, q)); }
-  mediaToFetch(messageId: string) { return this.answer((s) => messages.mediaToFetch(s, messageId)); }
-  recordMedia(messageId: string, position: number, outcome: { key: string; contentType: string; bytes: number } | { error: string }) { return this.answer((s) => messages.recordMedia(s, messageId, position, outcome)); }
-  mediaItem(messageId: string, position: number) { return this.answer((s) => messages.mediaItem(s, messageId, position)); }
-  memory(contactId: string) { return this.answer((s) => messages.memory(s, contactId)); }
-  suggestionSources(messageId: string) { return this.answer((s) => messages.suggestionSources(s, messageId)); }
-  memorySources(contactId: string) { return this.answer((s) => messages.memorySources(s, contactId)); }
-  saveMemory(contactId: string, m: { content: string; sources: string[]; model: string }) { return this.answer((s) => messages.saveMemory(s, contactId, m)); }
+  recordInbound(body: InboundInputT) { return this.#answer((s) => messages.recordInbound(s, body)); }
+  listMessages(contactId: string, limit: number) { return this.#answer((s) => messages.listMessages(s, contactId, limit)); }
+  queueOutbound(contactId: string, body: SendInputT, actor: members.Actor) { return this.#answer((s) => messages.queueOutbound(s, contactId, body, actor)); }
+  feed(contactId: string, q: { kind: "all" | "calls" | "messages"; cursor?: string; limit: number }) { return this.#answer((s) => messages.feed(s, contactId, q)); }
+  mediaToFetch(messageId: string) { return this.#answer((s) => messages.mediaToFetch(s, messageId)); }
+  recordMedia(messageId: string, position: number, outcome: { key: string; contentType: string; bytes: number } | { error: string }) { return this.#answer((s) => messages.recordMedia(s, messageId, position, outcome)); }
+  mediaItem(messageId: string, position: number) { return this.#answer((s) => messages.mediaItem(s, messageId, position)); }
+  memory(contactId: string) { return this.#answer((s) => messages.memory(s, contactId)); }
+  suggestionSources(messageId: string) { return this.#answer((s) => messages.suggestionSources(s, messageId)); }
+  memorySources(contactId: string) { return this.#answer((s) => messages.memorySources(s, contactId)); }
+  saveMemory(contactId: string, m: { content: string; sources: string[]; model: string }) { return this.#answer((s) => messages.saveMemory(s, contactId, m)); }
 
   // Settings and lines
-  settings() { return this.answer((s) => settings.settings(s)); }
-  updateSettings(patch: Parameters<typeof settings.updateSettings>[1]) { return this.answer((s) => settings.updateSettings(s, patch)); }
+  settings() { return this.#answer((s) => settings.settings(s)); }
+  updateSettings(patch: Parameters<typeof settings.updateSettings>[1]) { return this.#answer((s) => settings.updateSettings(s, patch)); }
 
   // Consent and the outbound gate
-  consent(contactId: string) { return this.answer((s) => consent.consentOf(s, contactId)); }
-  setConsent(contactId: string, body: ConsentInputT, actor: { userId: string; name: string } | null) { return this.answer((s) => consent.setConsent(s, contactId, body, actor)); }
-  checkOutbound(input: OutboundCheckInputT) { return this.answer((s) => outbound.checkOutbound(s, input)); }
-  listBlocked() { return this.answer((s) => blocked.listBlocked(s)); }
-  blockNumber(body: { phone_number: string; reason?: string }, actor: { userId: string; name: string }) { return this.answer((s) => blocked.blockNumber(s, body, actor)); }
-  unblockNumber(id: string) { return this.answer((s) => blocked.unblockNumber(s, id)); }
-  listLines() { return this.answer((s) => settings.listLines(s)); }
-  addLine(body: { name: string; phone_number: string }) { return this.answer((s) => settings.addLine(s, body)); }
-  deleteLine(id: string) { return this.answer((s) => settings.deleteLine(s, id)); }
+  consent(contactId: string) { return this.#answer((s) => consent.consentOf(s, contactId)); }
+  setConsent(contactId: string, body: ConsentInputT, actor: { userId: string; name: string } | null) { return this.#answer((s) => consent.setConsent(s, contactId, body, actor)); }
+  checkOutbound(input: OutboundCheckInputT) { return this.#answer((s) => outbound.checkOutbound(s, input)); }
+  listBlocked() { return this.#answer((s) => blocked.listBlocked(s)); }
+  blockNumber(body: { phone_number: string; reason?: string }, actor: { userId: string; name: string }) { return this.#answer((s) => blocked.blockNumber(s, body, actor)); }
+  unblockNumber(id: string) { return this.#answer((s) => blocked.unblockNumber(s, id)); }
+  listLines() { return this.#answer((s) => settings.listLines(s)); }
+  addLine(body: { name: string; phone_number: string }) { return this.#answer((s) => settings.addLine(s, body)); }
+  deleteLine(id: string) { return this.#answer((s) => settings.deleteLine(s, id)); }
 
   // Voice-platform integrations (configured in D1)
-  integrationStatuses(ids: string[]) { return this.answer((s) => integrations.integrationStatuses(s, ids)); }
-  removeIntegrationStatus(id: string) { return this.answer((s) => integrations.removeIntegrationStatus(s, id)); }
+  integrationStatuses(ids: string[]) { return this.#answer((s) => integrations.integrationStatuses(s, ids)); }
+  removeIntegrationStatus(id: string) { return this.#answer((s) => integrations.removeIntegrationStatus(s, id)); }
   /** The caller's context for a platform's ring-time webhook, noted on the integration. */
   platformCallerContext(id: string, event: string, input: CallerContextInputT) {
-    return this.answer((s) => {
+    return this.#answer((s) => {
       integrations.noteIntegrationEvent(s, id, event);
       return callerContext(s, input);
     });
   }
-  noteIntegrationEvent(id: string, event: string, error: string | null = null) { return this.answer((s) => integrations.noteIntegrationEvent(s, id, event, error)); }
+  noteIntegrationEvent(id: string, event: string, error: string | null = null) { return this.#answer((s) => integrations.noteIntegrationEvent(s, id, event, error)); }
   recordPlatformCall(id: string, source: "retell" | "vapi", event: string, call: PlatformCall & { transcriptKey?: string }) {
-    return this.answer((s) => integrations.recordPlatformCall(s, id, source, event, call));
+    return this.#answer((s) => integrations.recordPlatformCall(s, id, source, event, call));
   }
   recordPlatformMessages(id: string, event: string, chat: Parameters<typeof integrations.recordPlatformMessages>[3]) {
-    return this.answer((s) => integrations.recordPlatformMessages(s, id, event, chat));
+    return this.#answer((s) => integrations.recordPlatformMessages(s, id, event, chat));
   }
-  recordTwilioMessage(id: string, body: InboundInputT) { return this.answer((s) => integrations.recordTwilioMessage(s, id, body)); }
-  recordTwilioReceipt(id: string | null, receipt: DeliveryReceipt) { return this.answer((s) => integrations.recordTwilioReceipt(s, id, receipt)); }
+  recordTwilioMessage(id: string, body: InboundInputT) { return this.#answer((s) => integrations.recordTwilioMessage(s, id, body)); }
+  recordTwilioReceipt(id: string | null, receipt: DeliveryReceipt) { return this.#answer((s) => integrations.recordTwilioReceipt(s, id, receipt)); }
 
   // Webhooks (endpoints, the outbox's deliveries)
-  listWebhookEndpoints() { return this.answer((s) => webhooks.listEndpoints(s)); }
+  listWebhookEndpoints() { return this.#answer((s) => webhooks.listEndpoints(s)); }
   createWebhookEndpoint(id: string, body: WebhookEndpointInputT, secretCiphertext: string, createdByUserId: string | null) {
-    return this.answer((s) => webhooks.createEndpoint(s, id, body, secretCiphertext, createdByUserId));
+    return this.#answer((s) => webhooks.createEndpoint(s, id, body, secretCiphertext, createdByUserId));
   }
-  updateWebhookEndpoint(id: string, body: WebhookEndpointUpdateT) { return this.answer((s) => webhooks.updateEndpoint(s, id, body)); }
-  deleteWebhookEndpoint(id: string) { return this.answer((s) => webhooks.deleteEndpoint(s, id)); }
-  sendTestWebhook(id: string) { return this.answer((s) => webhooks.sendTestEvent(s, id)); }
-  listWebhookDeliveries(endpointId: string, cursor: string | undefined, limit: number) { return this.answer((s) => webhooks.listDeliveries(s, endpointId, cursor, limit)); }
-  redeliverWebhook(endpointId: string, deliveryId: string) { return this.answer((s) => webhooks.redeliver(s, endpointId, deliveryId)); }
+  updateWebhookEndpoint(id: string, body: WebhookEndpointUpdateT) { return this.#answer((s) => webhooks.updateEndpoint(s, id, body)); }
+  deleteWebhookEndpoint(id: string) { return this.#answer((s) => webhooks.deleteEndpoint(s, id)); }
+  sendTestWebhook(id: string) { return this.#answer((s) => webhooks.sendTestEvent(s, id)); }
+  listWebhookDeliveries(endpointId: string, cursor: string | undefined, limit: number) { return this.#answer((s) => webhooks.listDeliveries(s, endpointId, cursor, limit)); }
+  redeliverWebhook(endpointId: string, deliveryId: string) { return this.#answer((s) => webhooks.redeliver(s, endpointId, deliveryId)); }
   /** Claims deliveries for one attempt each (a consumer's batch in one call). */
-  claimWebhookDeliveries(ids: string[]) { return this.answer((s) => ids.map((id) => webhooks.claimDelivery(s, id))); }
+  claimWebhookDeliveries(ids: string[]) { return this.#answer((s) => ids.map((id) => webhooks.claimDelivery(s, id))); }
   /** Records attempts; a retry sets the alarm for when it is due. */
   finishWebhookAttempts(outcomes: { id: string; outcome: webhooks.AttemptOutcome }[]) {
-    const answer = this.answer((s) => outcomes.map(({ id, outcome }) => webhooks.finishAttempt(s, id, outcome)));
-    this.wake();
+    const answer = this.#answer((s) => outcomes.map(({ id, outcome }) => webhooks.finishAttempt(s, id, outcome)));
+    this.#wake();
     return answer;
   }
 
   // Bulk changes
   startBulk(action: BulkAction, target: bulk.BulkTarget, actor: members.Actor, member: members.MemberRecord | null) {
-    return this.answer((s) => bulk.startBulk(s, action, target, actor, member));
+    return this.#answer((s) => bulk.startBulk(s, action, target, actor, member));
   }
-  getBulkJob(id: string) { return this.answer((s) => bulk.getBulkJob(s, id)); }
+  getBulkJob(id: string) { return this.#answer((s) => bulk.getBulkJob(s, id)); }
 
   // Saved views of the contact list
-  listViews(viewer: notes.Viewer & { userId: string }) { return this.answer((s) => views.listViews(s, viewer)); }
-  createView(body: ViewInputT, actor: members.Actor & notes.Viewer) { return this.answer((s) => views.createView(s, body, actor)); }
-  updateView(id: string, body: ViewUpdateT, viewer: notes.Viewer) { return this.answer((s) => views.updateView(s, id, body, viewer)); }
-  deleteView(id: string, viewer: notes.Viewer) { return this.answer((s) => views.deleteView(s, id, viewer)); }
+  listViews(viewer: notes.Viewer & { userId: string }) { return this.#answer((s) => views.listViews(s, viewer)); }
+  createView(body: ViewInputT, actor: members.Actor & notes.Viewer) { return this.#answer((s) => views.createView(s, body, actor)); }
+  updateView(id: string, body: ViewUpdateT, viewer: notes.Viewer) { return this.#answer((s) => views.updateView(s, id, body, viewer)); }
+  deleteView(id: string, viewer: notes.Viewer) { return this.#answer((s) => views.deleteView(s, id, viewer)); }
 
   // CSV imports
   createImport(input: imports.NewImport, actor: members.Actor) {
-    const answer = this.answer((s) => imports.createImport(s, input, actor));
-    this.wake();
+    const answer = this.#answer((s) => imports.createImport(s, input, actor));
+    this.#wake();
     return answer;
   }
-  getImport(id: string) { return this.answer((s) => imports.getImport(s, id)); }
-  listImports(limit: number) { return this.answer((s) => imports.listImports(s, limit)); }
-  updateImport(id: string, patch: { mapping?: (ImportField | null)[]; policy?: ImportPolicy }) { return this.answer((s) => imports.updateImport(s, id, patch)); }
-  startImport(id: string, patch: { mapping?: (ImportField | null)[]; policy?: ImportPolicy }) { return this.answer((s) => imports.startImport(s, id, patch)); }
-  cancelImport(id: string) { return this.answer((s) => imports.cancelImport(s, id)); }
-  deleteImport(id: string) { return this.answer((s) => imports.deleteImport(s, id)); }
-  failImport(id: string, detail: string) { return this.answer((s) => imports.failImport(s, id, detail)); }
-  importPlan(id: string) { return this.answer((s) => imports.importPlan(s, id)); }
-  applyImportChunk(id: string, index: number, rows: ImportRow[]) { return this.answer((s) => imports.applyChunk(s, id, index, rows)); }
-  previewSource(id: string) { return this.answer((s) => imports.previewSource(s, id)); }
+  getImport(id: string) { return this.#answer((s) => imports.getImport(s, id)); }
+  listImports(limit: number) { return this.#answer((s) => imports.listImports(s, limit)); }
+  updateImport(id: string, patch: { mapping?: (ImportField | null)[]; policy?: ImportPolicy }) { return this.#answer((s) => imports.updateImport(s, id, patch)); }
+  startImport(id: string, patch: { mapping?: (ImportField | null)[]; policy?: ImportPolicy }) { return this.#answer((s) => imports.startImport(s, id, patch)); }
+  cancelImport(id: string) { return this.#answer((s) => imports.cancelImport(s, id)); }
+  deleteImport(id: string) { return this.#answer((s) => imports.deleteImport(s, id)); }
+  failImport(id: string, detail: string) { return this.#answer((s) => imports.failImport(s, id, detail)); }
+  importPlan(id: string) { return this.#answer((s) => imports.importPlan(s, id)); }
+  applyImportChunk(id: string, index: number, rows: ImportRow[]) { return this.#answer((s) => imports.applyChunk(s, id, index, rows)); }
+  previewSource(id: string) { return this.#answer((s) => imports.previewSource(s, id)); }
   /** What the preview's rows would come to, written in a transaction that is rolled back. */
-  previewImport(id: string, rows: ImportRow[], policy?: ImportPolicy) { return this.dryRun((s) => imports.previewRows(s, id, rows, policy)); }
-  importErrors(id: string, afterLine: number, limit: number) { return this.answer((s) => imports.failedRows(s, id, afterLine, limit)); }
+  previewImport(id: string, rows: ImportRow[], policy?: ImportPolicy) { return this.#dryRun((s) => imports.previewRows(s, id, rows, policy)); }
+  importErrors(id: string, afterLine: number, limit: number) { return this.#answer((s) => imports.failedRows(s, id, afterLine, limit)); }
 
   // Backups
-  schemaVersion() { return this.answer(() => this.ctx.storage.kv.get<number>(VERSION_KEY) ?? 0); }
-  exportPage(kind: portability.ExportKind, after: string | null, limit: number) { return this.answer((s) => portability.exportPage(s, kind, after, limit)); }
+  schemaVersion() { return this.#answer(() => this.ctx.storage.kv.get<number>(VERSION_KEY) ?? 0); }
+  exportPage(kind: portability.ExportKind, after: string | null, limit: number) { return this.#answer((s) => portability.exportPage(s, kind, after, limit)); }
   /** Starts restore `id` (one at a time per store; a restore left unfinished for 15 minutes is void). */
   restoreBegin(id: string, current: members.MemberRecord[]) {
-    return this.answer((s) => {
+    return this.#answer((s) => {
       const running = this.ctx.storage.kv.get<Restore>(RESTORE_KEY);
       if (running && running.at > Date.now() - RESTORE_TIMEOUT_MS) throw new Problem(409, "Another restore into this organization is running.");
       const membersBefore = portability.memberIds(s);
@@ -539,16 +535,16 @@ export class OrgStore extends DurableObject<Env> {
     });
   }
   restoreBatch(id: string, lines: portability.RestoreLine[]) {
-    return this.answer((s) => {
-      const restore = this.restoring(id);
+    return this.#answer((s) => {
+      const restore = this.#restoring(id);
       const { defaultRegion, quietHours } = portability.restoreBatch(s, lines);
       this.ctx.storage.kv.put<Restore>(RESTORE_KEY, { ...restore, at: Date.now(), defaultRegion: defaultRegion ?? restore.defaultRegion, quietHours: quietHours ?? restore.quietHours });
     });
   }
   /** Finishes restore `id`: applies its settings; answers the messages whose media are to be copied again. */
   restoreEnd(id: string) {
-    return this.answer((s) => {
-      const restore = this.restoring(id);
+    return this.#answer((s) => {
+      const restore = this.#restoring(id);
       if (restore.defaultRegion) s.setDefaultRegion(restore.defaultRegion);
       if (restore.quietHours) s.setQuietHours(restore.quietHours);
       this.ctx.storage.kv.delete(RESTORE_KEY);
@@ -556,12 +552,12 @@ export class OrgStore extends DurableObject<Env> {
     });
   }
   restoreAbort(id: string) {
-    return this.answer((s) => {
-      portability.restoreAbort(s, this.restoring(id).membersBefore);
+    return this.#answer((s) => {
+      portability.restoreAbort(s, this.#restoring(id).membersBefore);
       this.ctx.storage.kv.delete(RESTORE_KEY);
     });
   }
-  private restoring(id: string): Restore {
+  #restoring(id: string): Restore {
     const restore = this.ctx.storage.kv.get<Restore>(RESTORE_KEY);
     if (restore?.id !== id) throw new Problem(409, "This restore is no longer running.");
     return restore;
@@ -569,19 +565,19 @@ export class OrgStore extends DurableObject<Env> {
 
 
   // Background jobs
-  claimEnrichment(callId: string) { return this.answer((s) => jobs.claimEnrichment(s, callId)); }
+  claimEnrichment(callId: string) { return this.#answer((s) => jobs.claimEnrichment(s, callId)); }
   finishEnrichment(callId: string, status: jobs.EnrichmentStatus, detail: string, usage?: jobs.Usage, optOutQuote: string | null = null) {
-    return this.answer((s) => jobs.finishEnrichment(s, callId, status, detail, usage, optOutQuote));
+    return this.#answer((s) => jobs.finishEnrichment(s, callId, status, detail, usage, optOutQuote));
   }
-  retryEnrichment(callId: string, reason: string) { return this.answer((s) => jobs.retryEnrichment(s, callId, reason)); }
+  retryEnrichment(callId: string, reason: string) { return this.#answer((s) => jobs.retryEnrichment(s, callId, reason)); }
   applyEnrichment(callId: string, contactId: string, proposal: Proposal, detail: string, usage: jobs.Usage, optOutQuote: string | null) {
-    return this.answer((s) => jobs.applyEnrichment(s, callId, contactId, proposal, detail, usage, optOutQuote));
+    return this.#answer((s) => jobs.applyEnrichment(s, callId, contactId, proposal, detail, usage, optOutQuote));
   }
-  enrichmentDeadLetter(callId: string) { return this.answer((s) => jobs.enrichmentDeadLetter(s, callId)); }
-  claimSend(messageId: string, providerConfigured: boolean) { return this.answer((s) => jobs.claimSend(s, messageId, providerConfigured)); }
+  enrichmentDeadLetter(callId: string) { return this.#answer((s) => jobs.enrichmentDeadLetter(s, callId)); }
+  claimSend(messageId: string, providerConfigured: boolean) { return this.#answer((s) => jobs.claimSend(s, messageId, providerConfigured)); }
   finishSend(messageId: string, status: string, detail: string | null, extra?: Parameters<typeof jobs.finishSend>[4]) {
-    return this.answer((s) => jobs.finishSend(s, messageId, status, detail, extra));
+    return this.#answer((s) => jobs.finishSend(s, messageId, status, detail, extra));
   }
-  retrySend(messageId: string, reason: string) { return this.answer((s) => jobs.retrySend(s, messageId, reason)); }
-  sendDeadLetter(messageId: string) { return this.answer((s) => jobs.sendDeadLetter(s, messageId)); }
+  retrySend(messageId: string, reason: string) { return this.#answer((s) => jobs.retrySend(s, messageId, reason)); }
+  sendDeadLetter(messageId: string) { return this.#answer((s) => jobs.sendDeadLetter(s, messageId)); }
 }

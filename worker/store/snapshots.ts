@@ -50,6 +50,13 @@ export function takeSnapshot(s: StoreContext, contactId: string): ContactSnapsho
   return { contact, rows: out };
 }
 
+/** How a copied contact is named in the trash and a merge's record: its name, else its first number. */
+export function snapshotName(snap: ContactSnapshot, unnamed: string): string {
+  const c = snap.contact;
+  const phone = snap.rows.contact_phones?.[0]?.phone_number as string | undefined;
+  return `${String(c.first_name ?? "")} ${String(c.last_name ?? "")}`.trim() || phone || unnamed;
+}
+
 /** A phone of the snapshot that another live contact holds now (not put back). */
 export interface PhoneTaken {
   phone_number: string;
@@ -63,8 +70,17 @@ export interface PhoneTaken {
  * that contact (returned: one number is one live contact).
  */
 export function putBack(s: StoreContext, snap: ContactSnapshot): { phones_taken: PhoneTaken[] } {
-  const exists = (table: string, id: unknown) => id != null && s.get(sql`SELECT 1 AS x FROM ${sql.identifier(table)} WHERE id = ${id as string}`) !== undefined;
-  const live = (id: unknown) => id != null && s.get(sql`SELECT 1 AS x FROM members WHERE id = ${id as string} AND removed_at IS NULL`) !== undefined;
+  // Each tag, member, line or import looked up once (a contact's calls share a line or two).
+  const seen = new Map<string, boolean>();
+  const once = (key: string, query: () => boolean) => {
+    let found = seen.get(key);
+    if (found === undefined) seen.set(key, (found = query()));
+    return found;
+  };
+  const exists = (table: string, id: unknown) =>
+    id != null && once(`${table}:${id}`, () => s.get(sql`SELECT 1 AS x FROM ${sql.identifier(table)} WHERE id = ${id as string}`) !== undefined);
+  const live = (id: unknown) =>
+    id != null && once(`live:${id}`, () => s.get(sql`SELECT 1 AS x FROM members WHERE id = ${id as string} AND removed_at IS NULL`) !== undefined);
   const taken: PhoneTaken[] = [];
   insert(s, 0, t.contacts, snap.contact);
   for (const { table } of CHILDREN) {

@@ -8,7 +8,7 @@ import type { StoreContext } from "./context";
 import { contactCreated, contactDeleted } from "./events";
 import { recordChange } from "./history";
 import { dropMergeCopies } from "./merges";
-import { type PhoneTaken, dropSnapshots, loadSnapshots, putBack, removeRows, saveSnapshots, savedBlobs, takeSnapshot } from "./snapshots";
+import { type PhoneTaken, dropSnapshots, snapshotName, loadSnapshots, putBack, removeRows, saveSnapshots, savedBlobs, takeSnapshot } from "./snapshots";
 
 // The trash: a deleted contact with everything attached, kept 30 days (`trash`, its rows in snapshot_rows),
 // restorable; the daily purge deletes it for good with its R2 objects.
@@ -17,8 +17,6 @@ export const TRASH_DAYS = 30;
 const DAY_MS = 86_400_000;
 const owner = (contactId: string) => `trash:${contactId}`;
 
-const displayName = (c: Record<string, unknown>, phones: string[]) =>
-  `${String(c.first_name ?? "")} ${String(c.last_name ?? "")}`.trim() || phones[0] || "Unnamed contact";
 
 /** Moves a contact and everything attached to the trash (404 for no such contact). */
 export function trashContact(s: StoreContext, contactId: string, by: { kind: string; name: string | null } = s.who): void {
@@ -27,7 +25,7 @@ export function trashContact(s: StoreContext, contactId: string, by: { kind: str
   removeRows(s, contactId);
   const now = new Date();
   s.run(sql`INSERT INTO trash (contact_id, display_name, phones, deleted_by_kind, deleted_by_name, deleted_at, purge_after)
-    VALUES (${contactId}, ${displayName(snap.contact, phones)}, ${JSON.stringify(phones)}, ${by.kind}, ${by.name}, ${now.toISOString()},
+    VALUES (${contactId}, ${snapshotName(snap, "Unnamed contact")}, ${JSON.stringify(phones)}, ${by.kind}, ${by.name}, ${now.toISOString()},
       ${new Date(now.getTime() + TRASH_DAYS * DAY_MS).toISOString()})`);
   saveSnapshots(s, owner(contactId), [snap]);
   contactDeleted(s, contactId);
