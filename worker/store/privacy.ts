@@ -1,14 +1,13 @@
 import { sql } from "drizzle-orm";
 import { newId, nowIso } from "../lib/ids";
-import { notFound } from "../lib/problem";
 import type { StoreContext } from "./context";
 import { deleteContact, missingContact } from "./contacts";
 import { contactDeleted } from "./events";
 import type { Actor } from "./members";
-import { byParent, idsIn, rows } from "./portability";
+import { byParent } from "./portability";
+import { takeSnapshot } from "./snapshots";
 import { dropMergeCopies } from "./merges";
 import { dropFromTrash } from "./trash";
-import * as t from "./schema";
 
 // A person's privacy requests: everything held about them in one document, and erasure for good.
 
@@ -21,31 +20,30 @@ type Row = Record<string, unknown>;
  * each call's text in place of its key.
  */
 export function personalData(s: StoreContext, contactId: string) {
-  const [contact] = rows(s, t.contacts, sql`id = ${contactId}`);
-  if (!contact) throw notFound("Contact");
-  const of = (table: Parameters<typeof rows>[1], order = sql`rowid`) => rows(s, table, sql`contact_id = ${contactId}`, order);
-  const calls = of(t.calls, sql`started_at`);
-  const messages = of(t.messages, sql`created_at`);
-  const analyses = byParent(rows(s, t.callAnalyses, sql`call_id IN ${idsIn(calls.map((c) => c.id as string))}`, sql`created_at`), "call_id");
-  const media = byParent(rows(s, t.messageMedia, sql`message_id IN ${idsIn(messages.map((m) => m.id as string))}`, sql`position`), "message_id");
+  // The same rows the trash keeps (one list of what hangs off a contact), in the export's order.
+  const { contact, rows: r } = takeSnapshot(s, contactId);
+  const of = (table: string) => r[table] ?? [];
+  const sorted = (list: Row[], key: string) => [...list].sort((a, b) => ((a[key] as string) < (b[key] as string) ? -1 : (a[key] as string) > (b[key] as string) ? 1 : 0));
+  const analyses = byParent(sorted(of("call_analyses"), "created_at"), "call_id");
+  const media = byParent(sorted(of("message_media"), "position"), "message_id");
   return {
     contact,
-    phones: of(t.contactPhones),
-    emails: of(t.contactEmails),
-    addresses: of(t.contactAddresses),
+    phones: of("contact_phones"),
+    emails: of("contact_emails"),
+    addresses: of("contact_addresses"),
     tags: s.all<Row>(sql`SELECT t.name, ct.created_at AS tagged_at FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.contact_id = ${contactId} ORDER BY t.name_normalized`),
     assigned_members: s.all<Row>(sql`SELECT m.name, m.email, cu.created_at AS assigned_at FROM contact_user cu JOIN members m ON m.id = cu.member_id
       WHERE cu.contact_id = ${contactId} ORDER BY m.name`),
-    consent: of(t.consentEvents, sql`id`),
-    memory: of(t.contactMemory)[0] ?? null,
-    calls: calls.map((call): Row => ({ ...call, analyses: analyses.get(call.id as string) ?? [] })),
-    messages: messages.map((m) => ({
+    consent: of("consent_events"),
+    memory: of("contact_memory")[0] ?? null,
+    calls: sorted(of("calls"), "started_at").map((call): Row => ({ ...call, analyses: analyses.get(call.id as string) ?? [] })),
+    messages: sorted(of("messages"), "created_at").map((m) => ({
       ...m,
       media: (media.get(m.id as string) ?? []).map((item) => ({ ...item, url: `/api/messages/${m.id}/media/${item.position}` })),
     })),
-    notes: of(t.notes, sql`created_at`),
-    todos: of(t.todos, sql`created_at`),
-    history: of(t.contactHistory, sql`id`),
+    notes: sorted(of("notes"), "created_at"),
+    todos: sorted(of("todos"), "created_at"),
+    history: sorted(of("contact_history"), "id"),
   };
 }
 
