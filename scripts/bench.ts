@@ -6,7 +6,7 @@
  *                next to the floor of such a request: the no-op route (GET /api/health, sampled
  *                alternately) plus the same SQL run by the sqlite3 shell on the store's SQLite
  *                file (the list statements the store's runList runs, and the statements of its
- *                contactQueries that load the page's 25 contacts); beside it, the same GET
+ *                CONTACTS_JSON, which builds the page's 25 contacts); beside it, the same GET
  *                through a bare Worker running the store's own list code in a Durable Object on
  *                a copy of the store file (the request minus the app's HTTP layers), to split
  *                the time; and GET /api/me with the owner's session next to the no-op route;
@@ -670,7 +670,7 @@ async function main() {
   const needsBare = withResolve || withTenants || withExport || withKeeping || listKinds.length > 0;
 
   // Bundle first: the Worker is frozen as close as possible to the moment this process imported
-  // the store code it reproduces (runList, contactQueries) for the sqlite3 side.
+  // the store code it reproduces (runList, CONTACTS_JSON) for the sqlite3 side.
   t = performance.now();
   const secret = randomBytes(32).toString("hex");
   const config = appConfig(root, join(stateDir, "app-worker"));
@@ -915,7 +915,7 @@ async function main() {
     console.log(text);
     console.log("\nQuery values:");
     for (const k of searchKinds) console.log(`  ${k.name.padEnd(26)} ${k.note}`);
-    console.log("\nStatements per request (sqlite3 p50 each; \"load …\" = contactQueries for the page's ids):");
+    console.log("\nStatements per request (sqlite3 p50 each; \"load contacts\" = CONTACTS_JSON for the page's ids):");
     for (const r of searchResults) console.log(`  ${r.kind.name.padEnd(26)} ${statementSplit(r)}`);
     if (searchResults.some((r) => r.worker.bare.length)) {
       console.log(`\nWhere a request's median goes, ms (p50s of requests sampled alternately, so the parts only roughly add up; see the notes):\n`);

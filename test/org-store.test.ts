@@ -4,6 +4,7 @@ import { drizzle } from "drizzle-orm/durable-sqlite";
 import { migrate } from "drizzle-orm/durable-sqlite/migrator";
 import { describe, expect, inject, it } from "vitest";
 import migrations from "../migrations/store/migrations.js";
+import { migrateStore } from "../worker/store/migrate";
 import * as schema from "../worker/store/schema";
 import { type Org, addMember, call, countRows, createApiKey, createContact, createOrg, expectProblem, orgSnapshot, storeExec, storeRows, runQueue } from "./helpers";
 
@@ -48,13 +49,17 @@ describe("organization stores", () => {
       await migrate(db, previous);
       const sql = state.storage.sql;
       sql.exec("INSERT INTO contacts (id, first_name, last_name, created_at, updated_at) VALUES ('c1', 'Ada', 'Lovelace', '2026-01-01', '2026-01-01')");
-      sql.exec("INSERT INTO contact_phones (id, contact_id, phone_number, digits, national_digits, created_at) VALUES ('p1', 'c1', '+15551234567', '15551234567', '5551234567', '2026-01-01')");
+      state.storage.kv.put("schema_version", before);
+      sql.exec("INSERT INTO contact_phones (id, contact_id, phone_number, digits, national_digits, created_at) VALUES ('p1', 'c1', '+14155550190', '14155550190', '4155550190', '2026-01-01')");
       sql.exec(
         `INSERT INTO messages (id, contact_id, direction, from_phone, to_phone, body, media_urls, status, created_at, updated_at)
-         VALUES ('m1', 'c1', 'inbound', '+15551234567', '+12125550100', 'photo', '["https://example.com/a.jpg","https://example.com/b.jpg"]', 'received', '2026-01-01', '2026-01-01')`,
+         VALUES ('m1', 'c1', 'inbound', '+14155550190', '+12125550100', 'photo', '["https://example.com/a.jpg","https://example.com/b.jpg"]', 'received', '2026-01-01', '2026-01-01')`,
       );
-      await migrate(db, migrations);
+      // What the store itself runs on its first use after a deploy (OrgStore's constructor).
+      await migrateStore(state.storage, db);
       return {
+        phones: sql.exec("SELECT country, national, international FROM contact_phones").toArray(),
+        version: state.storage.kv.get("schema_version"),
         media: sql.exec("SELECT message_id, position, source_url, r2_key FROM message_media ORDER BY position").toArray(),
         found: sql.exec("SELECT k.id FROM contact_search s JOIN contact_search_keys k ON k.rowid = s.rowid WHERE contact_search MATCH '\"love\"'").toArray(),
         count: sql.exec("SELECT contact_count FROM contact_stats").one().contact_count,
@@ -65,6 +70,9 @@ describe("organization stores", () => {
       { message_id: "m1", position: 0, source_url: "https://example.com/a.jpg", r2_key: null },
       { message_id: "m1", position: 1, source_url: "https://example.com/b.jpg", r2_key: null },
     ]);
+    // Numbers stored before the store kept their display forms get them.
+    expect(result.phones).toEqual([{ country: "US", national: "(415) 555-0190", international: "+1 415 555 0190" }]);
+    expect(result.version).toBe(migrations.journal.entries.length);
     expect(result.found).toEqual([{ id: "c1" }]);
     expect(result.count).toBe(1);
     expect(result.applied).toBe(migrations.journal.entries.length);

@@ -15,6 +15,7 @@ import m0012 from './0012_list_filters.sql';
 import m0013 from './0013_never_contacted_count.sql';
 import m0014 from './0014_keeping_data_right.sql';
 import m0015 from './0015_duplicate_pairs.sql';
+import m0016 from './0016_phone_display_forms.sql';
 
   export default {
     journal,
@@ -35,6 +36,7 @@ m0012,
 m0013,
 m0014,
 m0015,
+m0016
     }
   }
   

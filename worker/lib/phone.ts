@@ -43,9 +43,24 @@ export function parsePhone(input: string, region: string): PhoneParse {
   };
 }
 
-/** Display form: national format for the organization's own country, international otherwise. */
-export function formatPhone(e164: string, region: string): string {
-  const parsed = parsePhoneNumberFromString(e164);
-  if (!parsed) return e164;
-  return parsed.country === region ? parsed.formatNational() : parsed.formatInternational();
+/** How a number is shown: its country (if it has one) and both written forms. */
+export interface PhoneForms {
+  country: string | null;
+  national: string;
+  international: string;
 }
+
+/**
+ * The display forms of an E.164 number, which do not depend on the organization: stored with a
+ * contact's number when it is written, so reading a list parses nothing.
+ */
+export function phoneForms(e164: string): PhoneForms {
+  const parsed = parsePhoneNumberFromString(e164);
+  if (!parsed) return { country: null, national: e164, international: e164 };
+  return { country: parsed.country ?? null, national: parsed.formatNational(), international: parsed.formatInternational() };
+}
+
+/** Display form: national format for the organization's own country, international otherwise. */
+export const displayPhone = (forms: PhoneForms, region: string): string => (forms.country === region ? forms.national : forms.international);
+
+export const formatPhone = (e164: string, region: string): string => displayPhone(phoneForms(e164), region);

@@ -3,7 +3,7 @@ import { adminAccess, memberAccess, memberOf, rateLimited } from "../auth/guard"
 import { csvHeader, csvRows } from "../lib/contacts-csv";
 import { textStream } from "../http/text-stream";
 import type { StoreClient } from "../store/client";
-import { IdParam, PhoneConflictSchema, apiRoute, createRouter, jsonBody, jsonContent, noContent } from "../http/openapi";
+import { IdParam, PhoneConflictSchema, apiRoute, createRouter, jsonBody, jsonContent, jsonText, noContent } from "../http/openapi";
 import { ContactCreate, ContactListQuery, ContactSchema, ContactUpdate, paginated } from "../schemas/contacts";
 
 const ContactPage = paginated(ContactSchema).openapi("ContactPage");
@@ -121,9 +121,9 @@ const deleteRoute = apiRoute({
 
 export const contactsRoutes = createRouter()
   .openapi(listRoute, async (c) => {
-    const { rows_read, ...page } = await c.var.store.listContacts(c.req.valid("query"), memberOf(c.var.principal));
+    const { rows_read, page } = await c.var.store.listContacts(c.req.valid("query"), memberOf(c.var.principal));
     c.header("x-rows-read", String(rows_read));
-    return c.json(page, 200);
+    return jsonText<z.infer<typeof ContactPage>>(c, page);
   })
   .openapi(facetsRoute, async (c) => c.json(await c.var.store.contactFacets(), 200))
   // Before /contacts/{id}: "export.csv" and "facets" are not ids.

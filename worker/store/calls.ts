@@ -1,6 +1,6 @@
 import { asc, desc, eq, sql } from "drizzle-orm";
 import { newId, nowIso } from "../lib/ids";
-import { type ParsedPhone, formatPhone } from "../lib/phone";
+import { type ParsedPhone, formatPhone, phoneForms } from "../lib/phone";
 import { notFound } from "../lib/problem";
 import type { CallInputT, StoredCallDetails } from "../schemas/calls";
 import { assertContact } from "./contacts";
@@ -22,8 +22,8 @@ export type Resolution =
 const p = sql.placeholder;
 const OWNER = sql`SELECT contact_id FROM contact_phones WHERE phone_number = ${p("phone")}`;
 const DEFER_FOREIGN_KEYS = sql`PRAGMA defer_foreign_keys = ON`;
-const STUB_PHONE = sql`INSERT INTO contact_phones (id, contact_id, phone_number, digits, national_digits, label, is_preferred, created_at)
-  VALUES (${p("id")}, ${p("contactId")}, ${p("phone")}, ${p("digits")}, ${p("nationalDigits")}, NULL, 1, ${p("now")})`;
+const STUB_PHONE = sql`INSERT INTO contact_phones (id, contact_id, phone_number, digits, national_digits, country, national, international, label, is_preferred, created_at)
+  VALUES (${p("id")}, ${p("contactId")}, ${p("phone")}, ${p("digits")}, ${p("nationalDigits")}, ${p("country")}, ${p("national")}, ${p("international")}, NULL, 1, ${p("now")})`;
 const STUB = sql`INSERT INTO contacts (id, first_name, last_name, source, status, created_at, updated_at)
   VALUES (${p("contactId")}, '', '', ${p("source")}, 'active', ${p("now")}, ${p("now")})`;
 
@@ -41,7 +41,7 @@ export function resolveCaller(s: StoreContext, rawPhone: string, source: string)
   // insert trigger indexes it with its number: one search-index write instead of a write and a
   // rewrite by the phone's trigger.
   s.prepared(DEFER_FOREIGN_KEYS, {});
-  s.prepared(STUB_PHONE, { id: newId(), contactId, phone: phone.e164, digits: phone.digits, nationalDigits: phone.nationalDigits, now });
+  s.prepared(STUB_PHONE, { id: newId(), contactId, phone: phone.e164, digits: phone.digits, nationalDigits: phone.nationalDigits, ...phoneForms(phone.e164), now });
   s.prepared(STUB, { contactId, source, now });
   stubCreated(s, contactId);
   return { contactId, created: true, phone };

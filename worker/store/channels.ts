@@ -4,7 +4,7 @@ import { Problem, notFound } from "../lib/problem";
 import type { AddressInputT, AddressUpdateT, EmailInputT, EmailUpdateT, PhoneInputT, PhoneUpdateT } from "../schemas/contacts";
 import { addressJson, assertContact, emailJson, phoneJson } from "./contacts";
 import type { StoreContext } from "./context";
-import { parsePhoneInput, phoneConflict } from "./numbers";
+import { parsePhoneInput, phoneColumns, phoneConflict } from "./numbers";
 import { contactAddresses, contactEmails, contactPhones } from "./schema";
 
 // A contact's phones, emails and addresses, with the "one preferred (primary) entry" rule.
@@ -40,9 +40,7 @@ export function addPhone(s: StoreContext, contactId: string, body: PhoneInputT) 
     .values({
       id,
       contactId,
-      phoneNumber: parsed.e164,
-      digits: parsed.digits,
-      nationalDigits: parsed.nationalDigits,
+      ...phoneColumns(parsed),
       label: body.label,
       isPreferred: body.is_preferred === true,
       createdAt: nowIso(),
@@ -57,7 +55,7 @@ export function updatePhone(s: StoreContext, contactId: string, phoneId: string,
   const parsed = body.phone_number === undefined ? null : parsePhoneInput(s, body.phone_number);
   if (parsed) phoneConflict(s, parsed.e164, phoneId);
   const changes = {
-    ...(parsed && { phoneNumber: parsed.e164, digits: parsed.digits, nationalDigits: parsed.nationalDigits }),
+    ...(parsed && phoneColumns(parsed)),
     ...(body.label !== undefined && { label: body.label }),
     ...(body.is_preferred !== undefined && { isPreferred: body.is_preferred }),
   };

@@ -9,13 +9,6 @@ export type StoreDb = DrizzleSqliteDODatabase<typeof schema>;
 
 const dialect = new SQLiteSyncDialect();
 
-/**
- * The outer contact's id in a correlated subquery of a select from `contacts`. Written out: in a
- * one-table select drizzle writes `${contacts.id}` as a bare "id", which inside a subquery names
- * the subquery's own id column.
- */
-export const CONTACT_ID = sql`"contacts"."id"`;
-
 /** Module-level statements, compiled once (StoreContext.prepared). */
 const COMPILED = new WeakMap<SQL, { sql: string; params: unknown[] }>();
 

@@ -7,6 +7,7 @@ import type { StoreContext } from "./context";
 import { contactCreated, trackContact } from "./events";
 import { loadContacts } from "./contacts";
 import { type Actor, touchMember } from "./members";
+import { phoneColumns } from "./numbers";
 import { importErrors, imports } from "./schema";
 
 // CSV imports in the organization's store: the import's record, and each chunk of rows matched
@@ -232,9 +233,9 @@ const CURRENT = sql`SELECT first_name, last_name, company, job_title, status, pi
     (SELECT count(*) FROM contact_phones WHERE contact_id = c.id) AS phones,
     (SELECT json_group_array(email_normalized) FROM contact_emails WHERE contact_id = c.id) AS emails
   FROM contacts c WHERE c.id = ${sql.placeholder("id")}`;
-const INSERT_PHONE = sql`INSERT INTO contact_phones (id, contact_id, phone_number, digits, national_digits, label, is_preferred, created_at)
-  VALUES (${sql.placeholder("id")}, ${sql.placeholder("contact")}, ${sql.placeholder("e164")}, ${sql.placeholder("digits")}, ${sql.placeholder("national")}, NULL,
-    ${sql.placeholder("preferred")}, ${sql.placeholder("now")})`;
+const INSERT_PHONE = sql`INSERT INTO contact_phones (id, contact_id, phone_number, digits, national_digits, country, national, international, label, is_preferred, created_at)
+  VALUES (${sql.placeholder("id")}, ${sql.placeholder("contact")}, ${sql.placeholder("phoneNumber")}, ${sql.placeholder("digits")}, ${sql.placeholder("nationalDigits")},
+    ${sql.placeholder("country")}, ${sql.placeholder("national")}, ${sql.placeholder("international")}, NULL, ${sql.placeholder("preferred")}, ${sql.placeholder("now")})`;
 const INSERT_EMAIL = sql`INSERT INTO contact_emails (id, contact_id, email, email_normalized, label, is_preferred, created_at)
   VALUES (${sql.placeholder("id")}, ${sql.placeholder("contact")}, ${sql.placeholder("email")}, ${sql.placeholder("normalized")}, NULL, ${sql.placeholder("preferred")}, ${sql.placeholder("now")})
   ON CONFLICT (contact_id, email_normalized) DO NOTHING RETURNING id`;
@@ -250,8 +251,8 @@ const INSERT_ADDRESS = sql`INSERT INTO contact_addresses (id, contact_id, label,
 const INSERT_NOTE = sql`INSERT INTO notes (id, contact_id, author_user_id, call_id, area, body, created_at, updated_at)
   VALUES (${sql.placeholder("id")}, ${sql.placeholder("contact")}, ${sql.placeholder("author")}, NULL, 'manual', ${sql.placeholder("body")}, ${sql.placeholder("now")}, ${sql.placeholder("now")})`;
 /** A chunk's new contacts: each statement writes one table, its rows one JSON array of arrays (`rows`). */
-const BULK_PHONES = sql`INSERT INTO contact_phones (id, contact_id, phone_number, digits, national_digits, label, is_preferred, created_at)
-  SELECT value->>0, value->>1, value->>2, value->>3, value->>4, NULL, value->>5, ${sql.placeholder("now")} FROM json_each(${sql.placeholder("rows")})`;
+const BULK_PHONES = sql`INSERT INTO contact_phones (id, contact_id, phone_number, digits, national_digits, country, national, international, label, is_preferred, created_at)
+  SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7, NULL, value->>8, ${sql.placeholder("now")} FROM json_each(${sql.placeholder("rows")})`;
 const BULK_EMAILS = sql`INSERT INTO contact_emails (id, contact_id, email, email_normalized, label, is_preferred, created_at)
   SELECT value->>0, value->>1, value->>2, value->>3, NULL, value->>4, ${sql.placeholder("now")} FROM json_each(${sql.placeholder("rows")})`;
 const BULK_CONTACTS = sql`INSERT INTO contacts (id, first_name, last_name, company, job_title, status, pipeline_stage, source, external_id, timezone,
@@ -393,7 +394,10 @@ class RowWriter {
     const p = this.pending;
     p.contacts.push([id, f.first_name ?? "", f.last_name ?? "", f.company ?? null, f.job_title ?? null, f.status ?? "active", f.pipeline_stage ?? null,
       f.source ?? "import", f.external_id ?? null, f.timezone ?? null, f.preferred_language ?? null, f.date_of_birth ?? null]);
-    row.phones.forEach((ph, i) => p.phones.push([newId(), id, ph.e164, ph.digits, ph.nationalDigits, i === 0 ? 1 : 0]));
+    row.phones.forEach((ph, i) => {
+      const c = phoneColumns(ph);
+      p.phones.push([newId(), id, c.phoneNumber, c.digits, c.nationalDigits, c.country, c.national, c.international, i === 0 ? 1 : 0]);
+    });
     row.emails.forEach((e, i) => p.emails.push([newId(), id, e, e.toLowerCase(), i === 0 ? 1 : 0]));
     for (const name of row.tags) p.tagged.push([id, this.tag(name)]);
     for (const member of memberIds) p.assigned.push([id, member]);
@@ -459,7 +463,7 @@ class RowWriter {
     let added = 0;
     for (const p of row.phones) {
       if (this.owners(`p:${p.e164}`).length) continue;
-      this.s.prepared(INSERT_PHONE, { id: newId(), contact: id, e164: p.e164, digits: p.digits, national: p.nationalDigits, preferred: phones === 0 ? 1 : 0, now });
+      this.s.prepared(INSERT_PHONE, { id: newId(), contact: id, ...phoneColumns(p), preferred: phones === 0 ? 1 : 0, now });
       this.own(`p:${p.e164}`, id);
       phones++;
       added++;

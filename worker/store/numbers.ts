@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import type { ParsedPhone } from "../lib/phone";
+import { type ParsedPhone, phoneForms } from "../lib/phone";
 import { Problem } from "../lib/problem";
 import type { StoreContext } from "./context";
 import { contactPhones } from "./schema";
@@ -16,6 +16,14 @@ export function parsePhoneInput(s: StoreContext, input: string, field = "phone_n
   }
   return parsed.phone;
 }
+
+/** A parsed number as contact_phones stores it: the number, its digits for search, its display forms. */
+export const phoneColumns = (phone: ParsedPhone) => ({
+  phoneNumber: phone.e164,
+  digits: phone.digits,
+  nationalDigits: phone.nationalDigits,
+  ...phoneForms(phone.e164),
+});
 
 /** 409 naming the contact that already has this number, unless it is free (or `exceptId`'s). */
 export function phoneConflict(s: StoreContext, e164: string, exceptId?: string): void {

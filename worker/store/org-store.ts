@@ -1,7 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/durable-sqlite";
-import { migrate } from "drizzle-orm/durable-sqlite/migrator";
-import migrations from "../../migrations/store/migrations.js";
 import type { PlatformCall } from "../integrations/platform";
 import { nowIso } from "../lib/ids";
 import { Problem } from "../lib/problem";
@@ -32,6 +30,7 @@ import * as duplicates from "./duplicates";
 import * as events from "./events";
 import * as history from "./history";
 import * as merges from "./merges";
+import { SCHEMA_VERSION, VERSION_KEY, migrateStore } from "./migrate";
 import * as trash from "./trash";
 import { SYSTEM, StoreContext, type Who } from "./context";
 import * as imports from "./imports";
@@ -66,7 +65,6 @@ interface LiveSocket {
 }
 /** The problem code a deleted organization's store answers with. */
 export const ORGANIZATION_DELETED = "organization_deleted";
-const VERSION_KEY = "schema_version";
 const DIRECTORY_KEY = "directory_version";
 const BLOB_BATCH = 1000;
 const RESTORE_KEY = "restore";
@@ -177,8 +175,8 @@ export class OrgStore extends DurableObject<Env> {
 
   /** Applies the migrations this store has not run yet and records its schema version. */
   async #migrate() {
-    await migrate(this.s.db, migrations);
-    const version = migrations.journal.entries.length;
+    await migrateStore(this.ctx.storage, this.s.db);
+    const version = SCHEMA_VERSION;
     const now = nowIso();
     this.ctx.storage.sql.exec(
       "INSERT INTO store_settings (id, organization_id, default_region, created_at, updated_at) VALUES (1, ?, 'US', ?, ?) ON CONFLICT (id) DO NOTHING",
@@ -186,7 +184,6 @@ export class OrgStore extends DurableObject<Env> {
       now,
       now,
     );
-    if (this.ctx.storage.kv.get(VERSION_KEY) !== version) this.ctx.storage.kv.put(VERSION_KEY, version);
     if (this.ctx.storage.kv.get(DIRECTORY_KEY) !== version) this.ctx.waitUntil(this.#recordInDirectory(version));
   }
 

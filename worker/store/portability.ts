@@ -1,6 +1,6 @@
 import { type SQL, getTableColumns, getTableName, sql } from "drizzle-orm";
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
-import { isRegion } from "../lib/phone";
+import { isRegion, phoneForms } from "../lib/phone";
 import { isZone } from "../lib/timezone";
 import { Problem } from "../lib/problem";
 import type { StoreContext } from "./context";
@@ -187,7 +187,10 @@ export function insert(s: StoreContext, line: number, table: SQLiteTable, row: u
   const name = getTableName(table);
   if (!row || typeof row !== "object" || Array.isArray(row)) throw bad(line, `a ${name} row must be an object`);
   const known = columns(table);
-  const values: Row = { ...(row as Row), ...overrides };
+  // A number's display forms follow from it: written anew, since a backup or a copy taken before
+  // the store kept them has none.
+  const phone = table === t.contactPhones ? (row as Row).phone_number : undefined;
+  const values: Row = { ...(row as Row), ...(typeof phone === "string" && phoneForms(phone)), ...overrides };
   for (const [key, value] of Object.entries(values)) {
     if (!known.has(key)) throw bad(line, `${name} has no field "${key}"`);
     if (value !== null && typeof value !== "string" && typeof value !== "number") throw bad(line, `${name}.${key} must be text, a number or null`);

@@ -1,0 +1,3 @@
+ALTER TABLE `contact_phones` ADD `country` text;--> statement-breakpoint
+ALTER TABLE `contact_phones` ADD `national` text;--> statement-breakpoint
+ALTER TABLE `contact_phones` ADD `international` text;
