@@ -1,6 +1,7 @@
 import { createExecutionContext, createMessageBatch, getQueueResult, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import worker from "../worker/index";
+import { expect } from "vitest";
 
 export const ORIGIN = "http://localhost:8787";
 
@@ -117,6 +118,31 @@ export function expectProblem(res: { status: number; body: any; headers: Headers
 export async function storeRows<T = Record<string, unknown>>(organizationId: string, query: string, ...params: unknown[]): Promise<T[]> {
   const stub = env.ORG_STORE.get(env.ORG_STORE.idFromName(organizationId));
   return runInDurableObject(stub, (_store, state) => state.storage.sql.exec(query, ...params).toArray() as T[]);
+}
+
+/** What each trigger-kept counter of contact_counts counts, as a count of the rows themselves. */
+const RECOUNTS = [
+  "SELECT 'status' AS facet, status AS value, count(*) AS n FROM contacts GROUP BY 2",
+  "SELECT 'stage' AS facet, coalesce(pipeline_stage, '') AS value, count(*) AS n FROM contacts GROUP BY 2",
+  "SELECT 'source' AS facet, coalesce(source, '') AS value, count(*) AS n FROM contacts GROUP BY 2",
+  "SELECT 'no_name' AS facet, '' AS value, count(*) AS n FROM contacts WHERE sort_name = char(1114111) HAVING count(*) > 0",
+  "SELECT 'never_contacted' AS facet, '' AS value, count(*) AS n FROM contacts WHERE last_contacted_at IS NULL HAVING count(*) > 0",
+  `SELECT 'do_not_contact' AS facet, '' AS value, count(*) AS n FROM contacts c
+    WHERE c.status = 'do_not_contact' OR EXISTS (SELECT 1 FROM contact_opt_outs o WHERE o.contact_id = c.id) HAVING count(*) > 0`,
+  "SELECT 'member' AS facet, member_id AS value, count(*) AS n FROM contact_user GROUP BY 2",
+  "SELECT 'tag' AS facet, tag_id AS value, count(*) AS n FROM contact_tags GROUP BY 2",
+];
+
+/** Asserts that the store's counters (contact_counts) equal a recount of its rows; returns them. */
+export async function countersInStep(organizationId: string): Promise<{ facet: string; value: string; n: number }[]> {
+  type Count = { facet: string; value: string; n: number };
+  const kept = await storeRows<Count>(organizationId, "SELECT facet, value, n FROM contact_counts WHERE n != 0 ORDER BY facet, value");
+  const counted: Count[] = [];
+  for (const q of RECOUNTS) counted.push(...(await storeRows<Count>(organizationId, q)));
+  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  counted.sort((x, y) => cmp(x.facet, y.facet) || cmp(x.value, y.value));
+  expect(kept).toEqual(counted);
+  return kept;
 }
 
 /** Statements run straight in the organization's store, in one transaction (test fixtures). */

@@ -2,7 +2,7 @@ import { createScheduledController, runDurableObjectAlarm } from "cloudflare:tes
 import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import worker from "../worker/index";
-import { type Json, type Org, ORIGIN, addMember, call, createApiKey, createContact, createOrg, expectInvalid, expectProblem, runQueue, storeExec, storeRows, until } from "./helpers";
+import { type Json, type Org, ORIGIN, addMember, call, countersInStep, createApiKey, createContact, createOrg, expectInvalid, expectProblem, runQueue, storeExec, storeRows, until } from "./helpers";
 
 // Keeping the data right: the trash (restore, purge), field history, merge with undo and
 // duplicate suggestions — through the API, with the store's rows and R2 checked directly.
@@ -265,7 +265,9 @@ describe("merge", () => {
     const b = await person("Marek", { email: "marek@example.com", company: "Globex" });
     ok(await call("POST", `/api/contacts/${b.id}/members/${member.memberId}`, owner()));
     await storeExec(org.id, [["INSERT INTO contact_memory (contact_id, content, sources, updated_at) VALUES (?, '- Likes tea', '[]', ?)", b.id, new Date().toISOString()]]);
+    ok(await call("POST", `/api/contacts/${b.id}/consent`, { ...owner(), body: { channel: "voice", status: "opted_out" } }));
     const orgBefore = await orgExport();
+    const countersBefore = await countersInStep(org.id);
     const before = { a: await dataOf(a.id), b: await dataOf(b.id) };
 
     const merged = ok(await call("POST", `/api/contacts/${a.id}/merge`, { ...owner(), body: { contact_ids: [b.id], fields: { first_name: b.id } } }));
@@ -282,7 +284,9 @@ describe("merge", () => {
     expect(survivor.calls).toHaveLength(2);
     expect(survivor.notes).toHaveLength(2);
     expect(survivor.todos).toHaveLength(2);
-    expect(survivor.consent).toHaveLength(2);
+    expect(survivor.consent).toHaveLength(3);
+    // The counters follow (the survivor now has Marek's voice opt-out).
+    await countersInStep(org.id);
     expect(survivor.memory.content).toBe("- Likes tea");
     expect(survivor.history.find((h: Json) => h.field === "merged")).toMatchObject({ new_value: JSON.stringify(["Marek Lee"]), by_kind: "merge" });
     // The merged id answers 404 with a pointer; lists show one contact.
@@ -297,6 +301,7 @@ describe("merge", () => {
     expect(await dataOf(a.id)).toEqual(before.a);
     expect(await dataOf(b.id)).toEqual(before.b);
     expect(await orgExport()).toEqual(orgBefore);
+    expect(await countersInStep(org.id)).toEqual(countersBefore);
     expectProblem(await call("POST", `/api/merges/${merged.merge_id}/undo`, owner()), 409);
     expect(ok(await call("GET", `/api/contacts/${b.id}`, owner())).id).toBe(b.id);
   });

@@ -16,6 +16,7 @@ import m0013 from './0013_never_contacted_count.sql';
 import m0014 from './0014_keeping_data_right.sql';
 import m0015 from './0015_duplicate_pairs.sql';
 import m0016 from './0016_phone_display_forms.sql';
+import m0017 from './0017_do_not_contact_count.sql';
 
   export default {
     journal,
@@ -36,7 +37,8 @@ m0012,
 m0013,
 m0014,
 m0015,
-m0016
+m0016,
+m0017
     }
   }
   

@@ -214,10 +214,16 @@ function conditions(p: ListParams, k: Counters | undefined): Condition[] {
     out.push(counterFlag(f.neverContacted, "never_contacted", sql`c.last_contacted_at IS NULL`, sql`c.last_contacted_at IS NOT NULL`, "last_contacted_at"));
   }
   if (f.doNotContact !== undefined) {
+    // Counted by triggers (migrations/store/0017): status do_not_contact, or any opt-out.
+    const n = k ? counted(k, "do_not_contact", "") : 0;
     const dnc = (x: SQL, plus: SQL) =>
       sql`(${plus}${x}.status = 'do_not_contact' OR EXISTS (SELECT 1 FROM contact_opt_outs o WHERE o.contact_id = c.id))`;
     const driver = sql`SELECT id FROM contacts WHERE status = 'do_not_contact' UNION SELECT contact_id AS id FROM contact_opt_outs`;
-    out.push(f.doNotContact ? { check: dnc, driver, sizeQuery: driver } : { check: (x, plus) => sql`NOT ${dnc(x, plus)}` });
+    out.push(
+      f.doNotContact
+        ? { check: dnc, driver, size: { n, exact: true } }
+        : { check: (x, plus) => sql`NOT ${dnc(x, plus)}`, size: { n: (k?.total ?? 0) - n, exact: true } },
+    );
   }
   return out;
 }
@@ -235,6 +241,7 @@ function countersQuery(p: ListParams): SQL {
     ...(f.assigned && "member" in f.assigned ? [["member", f.assigned.member] as [string, string]] : []),
     ...(f.noName !== undefined ? [["no_name", ""] as [string, string]] : []),
     ...(f.neverContacted !== undefined ? [["never_contacted", ""] as [string, string]] : []),
+    ...(f.doNotContact !== undefined ? [["do_not_contact", ""] as [string, string]] : []),
   ];
   const rows = wanted.map(([facet, value]) => sql`(facet = ${facet} AND value = ${value})`);
   return sql`SELECT 'total' AS facet, '' AS value, contact_count AS n FROM contact_stats WHERE id = 1
