@@ -4,7 +4,7 @@ import { Problem, notFound } from "../lib/problem";
 import type { BulkAction } from "../schemas/bulk";
 import type { ListSelection } from "../schemas/contacts";
 import { matchingIds } from "./contacts";
-import type { StoreContext } from "./context";
+import { type StoreContext, idsIn } from "./context";
 import { trackContacts } from "./events";
 import { trashContact } from "./trash";
 import { type Actor, type MemberRecord, touchMember, upsertMember } from "./members";
@@ -67,7 +67,7 @@ export function startBulk(s: StoreContext, action: BulkAction, target: BulkTarge
   let total: number;
   if ("contact_ids" in target) {
     const ids = [...new Set(target.contact_ids)];
-    const found = Number(s.get<{ n: number }>(sql`SELECT count(*) AS n FROM contacts WHERE id IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`)?.n);
+    const found = Number(s.get<{ n: number }>(sql`SELECT count(*) AS n FROM contacts WHERE id IN ${idsIn(ids)}`)?.n);
     if (found !== ids.length) throw new Problem(404, "Some of the selected contacts do not exist in this organization (deleted meanwhile?); nothing was changed.");
     total = ids.length;
     s.db.insert(bulkJobs).values({ id, action, status: "running", total, createdByUserId: actor.userId, createdByName: actor.name, createdAt: now, updatedAt: now }).run();

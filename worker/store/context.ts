@@ -13,10 +13,12 @@ const dialect = new SQLiteSyncDialect();
 const COMPILED = new WeakMap<SQL, { sql: string; params: unknown[] }>();
 
 /**
- * `column IN (ids)` for any number of ids, as ONE bound parameter: SQLite in a Durable Object
- * (like D1) takes at most 100 bound parameters a statement.
+ * A list of ids as a subquery, `(SELECT value FROM json_each(?))`: any number of them as ONE
+ * bound parameter (SQLite in a Durable Object, like D1, takes at most 100 a statement).
  */
-export const inIds = (column: SQLWrapper, ids: readonly string[]) => sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`;
+export const idsIn = (ids: readonly string[]) => sql`(SELECT value FROM json_each(${JSON.stringify(ids)}))`;
+/** `column IN (ids)` for any number of ids (idsIn). */
+export const inIds = (column: SQLWrapper, ids: readonly string[]) => sql`${column} IN ${idsIn(ids)}`;
 // Caller ids as sent -> their parse with the current region (libphonenumber was a measurable
 // share of a resolve's CPU; the same caller id is parsed once).
 const PARSED_MAX = 10_000;

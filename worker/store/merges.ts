@@ -3,7 +3,7 @@ import { newId, nowIso } from "../lib/ids";
 import { Problem, notFound } from "../lib/problem";
 import type { Contact } from "../schemas/contacts";
 import { loadContact, loadContacts, missingContact } from "./contacts";
-import type { StoreContext } from "./context";
+import { type StoreContext, idsIn } from "./context";
 import { contactCreated, emitContactUpdated, trackContact } from "./events";
 import { recordChange } from "./history";
 import { type ContactSnapshot, dropSnapshots, loadSnapshots, putBack, removeRows, sameSnapshot, saveSnapshots, snapshotName, takeSnapshot } from "./snapshots";
@@ -45,7 +45,6 @@ export function dropMergeCopies(s: StoreContext, mergeId: string) {
   dropSnapshots(s, AFTER(mergeId));
 }
 const empty = (v: unknown) => v === null || v === undefined || (typeof v === "string" && v.trim() === "");
-const ids = (list: string[]) => sql`(SELECT value FROM json_each(${JSON.stringify(list)}))`;
 
 export interface MergeResult {
   merge_id: string;
@@ -97,23 +96,23 @@ export function mergeContacts(s: StoreContext, survivorId: string, others: strin
       )}, created_at = ${created}, last_contacted_at = ${contacted}, updated_at = ${now} WHERE id = ${survivorId}`);
 
       // Channels: an email the survivor has already goes; the survivor's preferred stay preferred.
-      s.run(sql`DELETE FROM contact_emails WHERE contact_id IN ${ids(merged)}
+      s.run(sql`DELETE FROM contact_emails WHERE contact_id IN ${idsIn(merged)}
         AND (email_normalized IN (SELECT email_normalized FROM contact_emails WHERE contact_id = ${survivorId})
-          OR id NOT IN (SELECT min(id) FROM contact_emails WHERE contact_id IN ${ids(merged)} GROUP BY email_normalized))`);
+          OR id NOT IN (SELECT min(id) FROM contact_emails WHERE contact_id IN ${idsIn(merged)} GROUP BY email_normalized))`);
       for (const [table, flag] of [["contact_phones", "is_preferred"], ["contact_emails", "is_preferred"], ["contact_addresses", "is_primary"]] as const) {
         const hasOne = s.get(sql`SELECT 1 AS x FROM ${sql.identifier(table)} WHERE contact_id = ${survivorId} AND ${sql.identifier(flag)} = 1`);
-        s.run(sql`UPDATE ${sql.identifier(table)} SET contact_id = ${survivorId}${hasOne ? sql`, ${sql.identifier(flag)} = 0` : sql``} WHERE contact_id IN ${ids(merged)}`);
+        s.run(sql`UPDATE ${sql.identifier(table)} SET contact_id = ${survivorId}${hasOne ? sql`, ${sql.identifier(flag)} = 0` : sql``} WHERE contact_id IN ${idsIn(merged)}`);
         // Without one of its own, the survivor keeps one of the others' (the oldest).
         if (!hasOne) {
           s.run(sql`UPDATE ${sql.identifier(table)} SET ${sql.identifier(flag)} = 0 WHERE contact_id = ${survivorId} AND ${sql.identifier(flag)} = 1
             AND id != (SELECT id FROM ${sql.identifier(table)} WHERE contact_id = ${survivorId} AND ${sql.identifier(flag)} = 1 ORDER BY created_at, id LIMIT 1)`);
         }
       }
-      s.run(sql`INSERT OR IGNORE INTO contact_tags (contact_id, tag_id, created_at) SELECT ${survivorId}, tag_id, min(created_at) FROM contact_tags WHERE contact_id IN ${ids(merged)} GROUP BY tag_id`);
-      s.run(sql`INSERT OR IGNORE INTO contact_user (contact_id, member_id, created_at) SELECT ${survivorId}, member_id, min(created_at) FROM contact_user WHERE contact_id IN ${ids(merged)} GROUP BY member_id`);
-      s.run(sql`INSERT OR IGNORE INTO import_created (import_id, contact_id) SELECT import_id, ${survivorId} FROM import_created WHERE contact_id IN ${ids(merged)}`);
+      s.run(sql`INSERT OR IGNORE INTO contact_tags (contact_id, tag_id, created_at) SELECT ${survivorId}, tag_id, min(created_at) FROM contact_tags WHERE contact_id IN ${idsIn(merged)} GROUP BY tag_id`);
+      s.run(sql`INSERT OR IGNORE INTO contact_user (contact_id, member_id, created_at) SELECT ${survivorId}, member_id, min(created_at) FROM contact_user WHERE contact_id IN ${idsIn(merged)} GROUP BY member_id`);
+      s.run(sql`INSERT OR IGNORE INTO import_created (import_id, contact_id) SELECT import_id, ${survivorId} FROM import_created WHERE contact_id IN ${idsIn(merged)}`);
       for (const table of ["calls", "messages", "notes", "todos", "consent_events", "contact_history"]) {
-        s.run(sql`UPDATE ${sql.identifier(table)} SET contact_id = ${survivorId} WHERE contact_id IN ${ids(merged)}`);
+        s.run(sql`UPDATE ${sql.identifier(table)} SET contact_id = ${survivorId} WHERE contact_id IN ${idsIn(merged)}`);
       }
       mergeMemory(s, survivorId, all, before);
       // Consent: each channel's latest opt-in or opt-out across the contacts is the survivor's.
@@ -121,7 +120,7 @@ export function mergeContacts(s: StoreContext, survivorId: string, others: strin
       s.run(sql`INSERT INTO contact_opt_outs (contact_id, channel)
         SELECT e.contact_id, e.channel FROM consent_events e WHERE e.contact_id = ${survivorId} AND e.action = 'opted_out'
           AND e.id = (SELECT max(x.id) FROM consent_events x WHERE x.contact_id = e.contact_id AND x.channel = e.channel AND x.action != 'help')`);
-      s.run(sql`DELETE FROM contacts WHERE id IN ${ids(merged)}`);
+      s.run(sql`DELETE FROM contacts WHERE id IN ${idsIn(merged)}`);
       for (const id of merged) s.run(sql`INSERT OR REPLACE INTO merged_contacts (contact_id, survivor_id, merge_id) VALUES (${id}, ${survivorId}, ${mergeId})`);
     },
     { merge_id: mergeId },

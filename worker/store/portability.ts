@@ -3,7 +3,7 @@ import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import { isRegion, phoneForms } from "../lib/phone";
 import { isZone } from "../lib/timezone";
 import { Problem } from "../lib/problem";
-import type { StoreContext } from "./context";
+import { type StoreContext, idsIn } from "./context";
 import type { MemberRecord } from "./members";
 import * as t from "./schema";
 
@@ -39,7 +39,14 @@ export function rows(s: StoreContext, table: SQLiteTable, where: SQL, order = sq
   );
 }
 
-export const idsIn = (ids: string[]) => sql`(SELECT value FROM json_each(${JSON.stringify(ids)}))`;
+/**
+ * A stored number's display forms, written anew from the number: a backup or a trash copy taken
+ * before the store kept them has none.
+ */
+export function formsOf(row: unknown): Row {
+  const phone = (row as Row | null)?.phone_number;
+  return typeof phone === "string" ? { ...phoneForms(phone) } : {};
+}
 
 export function byParent(list: Row[], key: string): Map<string, Row[]> {
   const out = new Map<string, Row[]>();
@@ -187,10 +194,7 @@ export function insert(s: StoreContext, line: number, table: SQLiteTable, row: u
   const name = getTableName(table);
   if (!row || typeof row !== "object" || Array.isArray(row)) throw bad(line, `a ${name} row must be an object`);
   const known = columns(table);
-  // A number's display forms follow from it: written anew, since a backup or a copy taken before
-  // the store kept them has none.
-  const phone = table === t.contactPhones ? (row as Row).phone_number : undefined;
-  const values: Row = { ...(row as Row), ...(typeof phone === "string" && phoneForms(phone)), ...overrides };
+  const values: Row = { ...(row as Row), ...overrides };
   for (const [key, value] of Object.entries(values)) {
     if (!known.has(key)) throw bad(line, `${name} has no field "${key}"`);
     if (value !== null && typeof value !== "string" && typeof value !== "number") throw bad(line, `${name}.${key} must be text, a number or null`);
@@ -272,7 +276,7 @@ export function restoreBatch(s: StoreContext, lines: RestoreLine[]): RestoredSet
         break;
       case "contact": {
         insert(s, line, t.contacts, data);
-        for (const r of list(line, record.phones, "phones")) insert(s, line, t.contactPhones, r);
+        for (const r of list(line, record.phones, "phones")) insert(s, line, t.contactPhones, r, formsOf(r));
         for (const r of list(line, record.emails, "emails")) insert(s, line, t.contactEmails, r);
         for (const r of list(line, record.addresses, "addresses")) insert(s, line, t.contactAddresses, r);
         for (const r of list(line, record.tags, "tags")) insert(s, line, t.contactTags, r);

@@ -1,8 +1,8 @@
 import { type SQL, getTableName, sql } from "drizzle-orm";
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import { notFound } from "../lib/problem";
-import type { StoreContext } from "./context";
-import { idsIn, insert, rows } from "./portability";
+import { type StoreContext, idsIn } from "./context";
+import { formsOf, insert, rows } from "./portability";
 import * as t from "./schema";
 
 // A contact with everything attached, as rows (column names) by table: what the trash keeps and
@@ -93,7 +93,7 @@ export function putBack(s: StoreContext, snap: ContactSnapshot): { phones_taken:
           if (owner) {
             taken.push({ phone_number: row.phone_number as string, contact_id: owner.contact_id });
             r = null;
-          }
+          } else r = { ...row, ...formsOf(row) };
           break;
         }
         case "contact_tags":
