@@ -21,7 +21,6 @@ export type Resolution =
  */
 const p = sql.placeholder;
 const OWNER = sql`SELECT contact_id FROM contact_phones WHERE phone_number = ${p("phone")}`;
-const DEFER_FOREIGN_KEYS = sql`PRAGMA defer_foreign_keys = ON`;
 const STUB_PHONE = sql`INSERT INTO contact_phones (id, contact_id, phone_number, digits, national_digits, country, national, international, label, is_preferred, created_at)
   VALUES (${p("id")}, ${p("contactId")}, ${p("phone")}, ${p("digits")}, ${p("nationalDigits")}, ${p("country")}, ${p("national")}, ${p("international")}, NULL, 1, ${p("now")})`;
 const STUB = sql`INSERT INTO contacts (id, first_name, last_name, source, status, created_at, updated_at)
@@ -37,12 +36,13 @@ export function resolveCaller(s: StoreContext, rawPhone: string, source: string)
   if (owner) return { contactId: owner.contact_id, created: false, phone };
   const contactId = newId();
   const now = nowIso();
-  // The phone goes in before its contact (its foreign key checked at commit), so the contact's
-  // insert trigger indexes it with its number: one search-index write instead of a write and a
-  // rewrite by the phone's trigger.
-  s.prepared(DEFER_FOREIGN_KEYS, {});
-  s.prepared(STUB_PHONE, { id: newId(), contactId, phone: phone.e164, digits: phone.digits, nationalDigits: phone.nationalDigits, ...phoneForms(phone.e164), now });
+  // The contact goes in before its phone (so its foreign key holds at once). The other order
+  // needs PRAGMA defer_foreign_keys, and running a PRAGMA expires every prepared statement of
+  // the connection: the next statements, with their trigger programs, were compiled again on
+  // each new number — ~1 ms of a stub's ~1.25 ms of SQL. Reindexing the contact when its phone
+  // arrives costs far less.
   s.prepared(STUB, { contactId, source, now });
+  s.prepared(STUB_PHONE, { id: newId(), contactId, phone: phone.e164, digits: phone.digits, nationalDigits: phone.nationalDigits, ...phoneForms(phone.e164), now });
   stubCreated(s, contactId);
   return { contactId, created: true, phone };
 }
