@@ -471,13 +471,14 @@ async function resolveSection(app: RunningWorker, bare: RunningWorker, s: Resolv
         new Scenario(newSpec(appTarget, s.fresh, ledger, c)),
         new Scenario({ scenario: "one empty Durable Object call (bare Worker)", url: `${bare.url}/do-ping`, concurrency: c }),
         new Scenario(postedDoCallSpec(`${bare.url}/do-ping`, pick, c)),
+        new Scenario(postedDoCallSpec(`${bare.url}/do-write`, pick, c, "the same POST, the Durable Object committing one row (bare Worker)")),
         new Scenario({ scenario: "no-op (bare Worker): GET /", url: `${bare.url}/`, concurrency: c }),
         new Scenario(knownSpec(bareTarget, pick, c)),
         new Scenario(newSpec(bareTarget, s.fresh, bareLedger, c)),
       ],
       plan,
     );
-    const maps = [rep.noop, rep.known, rep.fresh, rep.doCall, rep.doCallPost, rep.bareNoop, rep.bareKnown, rep.bareFresh];
+    const maps = [rep.noop, rep.known, rep.fresh, rep.doCall, rep.doCallPost, rep.doWrite, rep.bareNoop, rep.bareKnown, rep.bareFresh];
     results.forEach((r, i) => {
       rep.rows.push(r);
       maps[i]?.set(c, r);
@@ -743,6 +744,7 @@ async function main() {
     fresh: new Map(),
     doCall: new Map(),
     doCallPost: new Map(),
+    doWrite: new Map(),
     bareNoop: new Map(),
     bareKnown: new Map(),
     bareFresh: new Map(),

@@ -1,4 +1,7 @@
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { OrgStore } from "../worker/store/org-store";
 import { type Org, call, countRows, createApiKey, createContact, createOrg, expectProblem, storeExec } from "./helpers";
 
 const resolve = (key: string, phone: string) => call("POST", "/api/contacts/resolve", { bearer: key, body: { phone } });
@@ -31,6 +34,44 @@ describe("resolve_contact", () => {
     expect(await count("SELECT count(*) AS n FROM contact_search")).toBe(1);
     const found = await call("GET", "/api/contacts/list?search=0101", { cookie: org.owner.cookie });
     expect(found.body.contacts.map((c: { id: string }) => c.id)).toEqual([...ids]);
+  });
+
+  it("new numbers arriving together each get their own stub, and a call recorded meanwhile gets the same contact", async () => {
+    const numbers = Array.from({ length: 20 }, (_, i) => `+1415555${1200 + i}`);
+    const [answers, recorded] = await Promise.all([
+      Promise.all(numbers.map((n) => resolve(key, n))),
+      call("POST", "/api/calls", { bearer: key, body: { caller_phone: numbers[3], direction: "inbound" } }),
+    ]);
+    expect(answers.every((a) => a.status === 200 && typeof a.body.contact_id === "string")).toBe(true);
+    expect(new Set(answers.map((a) => a.body.contact_id)).size).toBe(numbers.length);
+    expect(recorded.status).toBe(201);
+    expect(recorded.body.contact_id).toBe(answers[3]!.body.contact_id);
+    // Exactly one of the two says it made the contact; every other number was new to its resolve.
+    expect([answers[3]!.body.created, recorded.body.contact_created].filter(Boolean)).toHaveLength(1);
+    expect(answers.filter((a, i) => i !== 3 && a.body.created).length).toBe(numbers.length - 1);
+    for (const n of numbers) expect(await count("SELECT count(*) AS n FROM contact_phones WHERE phone_number = ?", n)).toBe(1);
+  });
+
+  it("a stub that cannot be written fails alone: the rest of its batch is made, nothing of it is", async () => {
+    const numbers = ["+14155551297", "+14155551298", "+14155551299"];
+    await storeExec(org.id, [[`CREATE TRIGGER test_refuse BEFORE INSERT ON contact_phones WHEN new.phone_number = '${numbers[2]}' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`]]);
+    try {
+      const before = await count("SELECT count(*) AS n FROM contacts");
+      const stub = env.ORG_STORE.get(env.ORG_STORE.idFromName(org.id));
+      // Called on the object itself in one turn: the three are one batch for certain.
+      const settled = await runInDurableObject(stub, (store: OrgStore) => Promise.allSettled(numbers.map((n) => store.resolve(n, "inbound_call"))));
+      expect(settled.map((r) => r.status)).toEqual(["fulfilled", "fulfilled", "rejected"]);
+      for (const r of settled.slice(0, 2)) expect(r.status === "fulfilled" && r.value.ok && r.value.value.created).toBe(true);
+      expect(String((settled[2] as PromiseRejectedResult).reason)).toContain("refused by the test");
+      expect(await count("SELECT count(*) AS n FROM contacts")).toBe(before + 2);
+      expect(await count("SELECT count(*) AS n FROM contact_phones WHERE phone_number = ?", numbers[2])).toBe(0);
+      expect(await count("SELECT count(*) AS n FROM contacts WHERE id NOT IN (SELECT contact_id FROM contact_phones)")).toBe(0);
+      // Over HTTP the refused one is a 500 problem; the number works again once it can be written.
+      expectProblem(await resolve(key, numbers[2]!), 500);
+    } finally {
+      await storeExec(org.id, [["DROP TRIGGER test_refuse"]]);
+    }
+    expect((await resolve(key, numbers[2]!)).body.created).toBe(true);
   });
 
   it("finds an existing contact whatever format the carrier sends", async () => {

@@ -8,10 +8,14 @@
 //                               row of the resolve and tenants sections);
 //   POST /do-ping               the same call from a POST whose JSON body ({"phone"}) is read
 //                               first: what a resolve's request shape alone adds to it;
+//   POST /do-write              the same POST, the object writing the phone as one row of a
+//                               one-table database (committed before it answers): the least any
+//                               request that writes to a store pays;
 //   GET /copy-id?name=N         the id of StoreCopy N, so the bench can put a copy of a store's
 //                               file where local Durable Objects keep that object's SQLite,
 //                               before the object first runs;
-//   POST /copy/N/resolve        the store's own resolveCaller in StoreCopy N ({"phone"});
+//   POST /copy/N/resolve        the store's own resolveCaller in StoreCopy N ({"phone"}), new
+//                               numbers batched per turn of the event loop as the store does;
 //   GET /copy/N/list/ROUTE?...  the store's own listContacts / listAssignments in StoreCopy N,
 //                               the query parsed by the app's own zod schemas (ROUTE = list or
 //                               assignments): the same store code as the app's routes, minus
@@ -25,15 +29,28 @@ import { drizzle } from "drizzle-orm/durable-sqlite";
 import { AssignmentQuery } from "../../worker/schemas/assignments";
 import { ContactListQuery } from "../../worker/schemas/contacts";
 import { listAssignments } from "../../worker/store/assignments";
-import { resolveCaller } from "../../worker/store/calls";
+import { TurnBatch } from "../../worker/lib/turn-batch";
+import { lookupCaller, resolveCaller } from "../../worker/store/calls";
 import { listContacts } from "../../worker/store/contacts";
 import { StoreContext } from "../../worker/store/context";
 import * as schema from "../../worker/store/schema";
 
-/** Nothing in it: what one Durable Object call costs. */
+/** Nothing in it (but one table for write()): what one Durable Object call costs. */
 export class EmptyObject extends DurableObject {
+  /** @param {DurableObjectState} ctx @param {unknown} env */
+  constructor(ctx, env) {
+    super(ctx, env);
+    ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS writes (id INTEGER PRIMARY KEY, phone TEXT NOT NULL)");
+  }
+
   ping() {
     return 1;
+  }
+
+  /** One row written in one transaction (as a store's calls are), answered once it commits. @param {string} phone */
+  write(phone) {
+    const sql = this.ctx.storage.sql;
+    return this.ctx.storage.transactionSync(() => sql.exec("INSERT INTO writes (phone) VALUES (?)", phone).rowsWritten);
   }
 }
 
@@ -46,14 +63,19 @@ export class StoreCopy extends DurableObject {
   constructor(ctx, env) {
     super(ctx, env);
     this.s = new StoreContext(drizzle(ctx.storage, { schema }), ctx.storage.sql, ctx.id.name ?? "copy", () => {});
+    /** @type {TurnBatch<string, import("../../worker/store/calls").Resolution>} */
+    this.newCallers = new TurnBatch((phones) => ctx.storage.transactionSync(() => phones.map((p) => resolveCaller(this.s, p, "inbound_call"))));
   }
 
-  /** @param {string} phone */
-  resolve(phone) {
-    return this.ctx.storage.transactionSync(() => {
-      const r = resolveCaller(this.s, phone, "inbound_call");
-      return { contact_id: r.contactId, created: r.created };
-    });
+  /**
+   * As the store's resolve: a known number answered at once, new numbers gathered for a turn of
+   * the event loop and their stubs written in one transaction.
+   * @param {string} phone
+   */
+  async resolve(phone) {
+    const found = this.ctx.storage.transactionSync(() => lookupCaller(this.s, phone));
+    const r = "stubFor" in found ? await this.newCallers.add(phone) : found;
+    return { contact_id: r.contactId, created: r.created };
   }
 
   /** @param {"list" | "assignments"} route @param {any} query */
@@ -98,6 +120,10 @@ export default {
     if (url.pathname === "/do-ping" && request.method === "POST") {
       const { phone } = await request.json();
       return Response.json({ ok: await env.EMPTY.get(idOf(env.EMPTY, "bench")).ping(), phone });
+    }
+    if (url.pathname === "/do-write" && request.method === "POST") {
+      const { phone } = await request.json();
+      return Response.json({ ok: await env.EMPTY.get(idOf(env.EMPTY, "bench")).write(phone), phone });
     }
     if (url.pathname === "/do-ping") return Response.json({ ok: await env.EMPTY.get(idOf(env.EMPTY, "bench")).ping() });
     if (url.pathname === "/copy-id") return Response.json({ id: env.COPY.idFromName(url.searchParams.get("name")).toString() });

@@ -313,9 +313,9 @@ export function knownSpec(target: ResolveTarget, pick: () => KnownCaller & { hea
  * the same empty Durable Object call. Sending and reading a body is part of every resolve, not
  * of the store; this row says how much of the gap to the GET reference row it is.
  */
-export function postedDoCallSpec(url: string, pick: () => KnownCaller, concurrency: number): LoadSpec {
+export function postedDoCallSpec(url: string, pick: () => KnownCaller, concurrency: number, scenario = "one empty Durable Object call from a POST with a resolve's body (bare Worker)"): LoadSpec {
   return {
-    scenario: "one empty Durable Object call from a POST with a resolve's body (bare Worker)",
+    scenario,
     url,
     method: "POST",
     headers: { "content-type": "application/json" },
@@ -492,6 +492,8 @@ export interface ResolveReport {
   doCall: Map<number, LoadResult>;
   /** The same call from a POST carrying a resolve's body. */
   doCallPost: Map<number, LoadResult>;
+  /** The same POST, the object committing one row before it answers: the floor of any write. */
+  doWrite: Map<number, LoadResult>;
   bareNoop: Map<number, LoadResult>;
   /** The store's resolveCaller in a bare Durable Object on a copy of the store: the route minus the app's HTTP layers. */
   bareKnown: Map<number, LoadResult>;
@@ -557,9 +559,10 @@ export function resolveTable(r: ResolveReport): string {
     if (row === context?.resolve) return "";
     if ([r.known, r.fresh, r.bareKnown, r.bareFresh].some((m) => m.get(c) === row)) {
       const posted = r.doCallPost.get(c);
-      return `${x(ratio(row, r.doCall.get(c)))} of 1 empty DO call${posted ? `, ${x(ratio(row, posted))} of it from a POST` : ""}`;
+      const written = [r.fresh, r.bareFresh].some((m) => m.get(c) === row) ? r.doWrite.get(c) : undefined;
+      return `${x(ratio(row, r.doCall.get(c)))} of 1 empty DO call${posted ? `, ${x(ratio(row, posted))} of it from a POST` : ""}${written ? `, ${x(ratio(row, written))} of 1 writing a row` : ""}`;
     }
-    if (r.doCallPost.get(c) === row) return `${x(ratio(row, r.doCall.get(c)))} of 1 empty DO call`;
+    if (r.doCallPost.get(c) === row || r.doWrite.get(c) === row) return `${x(ratio(row, r.doCall.get(c)))} of 1 empty DO call`;
     if (r.doCall.get(row.concurrency) === row) return `${x(ratio(row, r.bareNoop.get(row.concurrency)))} of bare no-op`;
     if (r.noop.get(row.concurrency) === row) return `${x(ratio(row, r.bareNoop.get(row.concurrency)))} of bare no-op`;
     return "";
@@ -580,9 +583,11 @@ export function breakdown(r: ResolveReport, concurrencies: number[]): string[] {
     `+${ms(app - noop, 2)} ms over the app's no-op = app layers (router, middleware, API key, zod, RPC answer wrapping) ~${ms(app - noop - (bare - bareNoop), 2)}` +
     ` + the Durable Object call ~${ms(hop, 2)} + the store's resolveCaller in its transaction ~${ms(bare - doCall, 2)}`;
   const posted = p(r.doCallPost);
+  const written = p(r.doWrite);
   const out = [
     `at c=${c}, medians: app no-op ${ms(noop, 2)} ms, bare Worker no-op ${ms(bareNoop, 2)} ms, one empty Durable Object call ${ms(doCall, 2)} ms (+${ms(hop, 2)} over the bare no-op)` +
-      `, the same call from a POST with a resolve's body ${ms(posted, 2)} ms (+${ms(posted - doCall, 2)} for sending and reading the body)`,
+      `, the same call from a POST with a resolve's body ${ms(posted, 2)} ms (+${ms(posted - doCall, 2)} for sending and reading the body)` +
+      `, the same POST writing one row ${ms(written, 2)} ms (+${ms(written - posted, 2)} for a one-row transaction and its commit)`,
     `known caller: ${split(known, bareKnown)}`,
     `new number: ${split(fresh, bareFresh)}`,
   ];
@@ -605,7 +610,8 @@ export function resolveVerdicts(r: ResolveReport, concurrencies: number[]): [str
     if (!map.size || !r.doCall.size) continue;
     const parts = concurrencies.map((c) => [c, ratio(map.get(c), r.doCall.get(c))] as const);
     const posted = concurrencies.map((c) => `c=${c} ${x(ratio(map.get(c), r.doCallPost.get(c)))}`).join(", ");
-    out.push([label, parts.every(([, v]) => v >= target), `${parts.map(([c, v]) => `c=${c} ${x(v)}`).join(", ")} (of the same call from a POST with the body: ${posted})`]);
+    const written = map === r.fresh ? `; of one that commits a row: ${concurrencies.map((c) => `c=${c} ${x(ratio(map.get(c), r.doWrite.get(c)))}`).join(", ")}` : "";
+    out.push([label, parts.every(([, v]) => v >= target), `${parts.map(([c, v]) => `c=${c} ${x(v)}`).join(", ")} (of the same call from a POST with the body: ${posted}${written})`]);
   }
   if (r.mixed) {
     const v = ratio(r.mixed.loaded, r.mixed.unloaded);

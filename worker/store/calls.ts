@@ -13,12 +13,6 @@ export type Resolution =
   | { contactId: null; created: false; reason: "withheld" | "invalid"; phone: null }
   | { contactId: null; created: false; reason: "blocked"; phone: ParsedPhone };
 
-/**
- * resolve_contact: the contact that owns the caller id, or a stub created with it as preferred
- * phone. A plain transaction in the organization's own database: the store runs one request at
- * a time and nothing awaits between the lookup and the insert, so concurrent callers of the
- * same new number can never make two contacts. Withheld, unparseable and blocked caller ids create nothing.
- */
 const p = sql.placeholder;
 const OWNER = sql`SELECT contact_id FROM contact_phones WHERE phone_number = ${p("phone")}`;
 const STUB_PHONE = sql`INSERT INTO contact_phones (id, contact_id, phone_number, digits, national_digits, country, national, international, label, is_preferred, created_at)
@@ -26,14 +20,29 @@ const STUB_PHONE = sql`INSERT INTO contact_phones (id, contact_id, phone_number,
 const STUB = sql`INSERT INTO contacts (id, first_name, last_name, source, status, created_at, updated_at)
   VALUES (${p("contactId")}, '', '', ${p("source")}, 'active', ${p("now")}, ${p("now")})`;
 
+/**
+ * resolve_contact: the contact that owns the caller id, or a stub created with it as preferred
+ * phone. A plain transaction in the organization's own database: the store runs one request at
+ * a time and nothing awaits between the lookup and the insert, so concurrent callers of the
+ * same new number can never make two contacts. Withheld, unparseable and blocked caller ids create nothing.
+ */
 export function resolveCaller(s: StoreContext, rawPhone: string, source: string): Resolution {
+  const found = lookupCaller(s, rawPhone);
+  return "stubFor" in found ? createStub(s, found.stubFor, source) : found;
+}
+
+/** What a caller id resolves to without writing anything, or the number a stub is to be made for. */
+export function lookupCaller(s: StoreContext, rawPhone: string): Resolution | { stubFor: ParsedPhone } {
   const parsed = s.parsePhone(rawPhone);
   if (!parsed.ok) return { contactId: null, created: false, reason: parsed.reason, phone: null };
   const phone = parsed.phone;
   // A blocked number resolves to nobody, even one a contact has: nothing is created for it.
   if (s.isBlocked(phone.e164)) return { contactId: null, created: false, reason: "blocked", phone };
   const [owner] = s.prepared<{ contact_id: string }>(OWNER, { phone: phone.e164 });
-  if (owner) return { contactId: owner.contact_id, created: false, phone };
+  return owner ? { contactId: owner.contact_id, created: false, phone } : { stubFor: phone };
+}
+
+function createStub(s: StoreContext, phone: ParsedPhone, source: string): Resolution {
   const contactId = newId();
   const now = nowIso();
   // The contact goes in before its phone (so its foreign key holds at once). The other order

@@ -3,12 +3,12 @@ import type { Who } from "./context";
 import type { Answer, OrgStore } from "./org-store";
 
 type Methods = {
-  [K in keyof OrgStore as OrgStore[K] extends (...args: never[]) => Answer<unknown> ? K : never]: OrgStore[K];
+  [K in keyof OrgStore as OrgStore[K] extends (...args: never[]) => Answer<unknown> | Promise<Answer<unknown>> ? K : never]: OrgStore[K];
 };
 
 /** The organization's store as the Worker calls it: each method one RPC, problems thrown as Problem. */
 export type StoreClient = {
-  [K in keyof Methods]: Methods[K] extends (...args: infer A) => Answer<infer T> ? (...args: A) => Promise<T> : never;
+  [K in keyof Methods]: Methods[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<Awaited<R> extends Answer<infer T> ? T : never> : never;
 } & { destroy(): Promise<void> };
 
 // idFromName hashes the name; an organization's id never changes. (Stubs themselves cannot be

@@ -3,6 +3,7 @@ import { drizzle } from "drizzle-orm/durable-sqlite";
 import type { PlatformCall } from "../integrations/platform";
 import { nowIso } from "../lib/ids";
 import { Problem } from "../lib/problem";
+import { TurnBatch } from "../lib/turn-batch";
 import type { AssignmentQueryT } from "../schemas/assignments";
 import type { CallerContextInputT } from "../schemas/caller-context";
 import type { CallInputT } from "../schemas/calls";
@@ -209,12 +210,12 @@ export class OrgStore extends DurableObject<Env> {
    * Runs one of the methods below (synchronous, an Answer each) for `who`: the member or API key
    * of the Worker's request, whom the field history names. One RPC, like calling the method.
    */
-  call(method: string, args: unknown[], who: Who | null): Answer<unknown> {
+  call(method: string, args: unknown[], who: Who | null): Answer<unknown> | Promise<Answer<unknown>> {
     const fn = (this as unknown as Record<string, unknown>)[method];
     if (typeof fn !== "function" || NOT_CALLABLE.has(method)) throw new Error(`The organization store has no method ${method}.`);
     this.s.who = who ?? SYSTEM;
     try {
-      return (fn as (...a: unknown[]) => Answer<unknown>).apply(this, args);
+      return (fn as (...a: unknown[]) => Answer<unknown> | Promise<Answer<unknown>>).apply(this, args);
     } finally {
       this.s.who = SYSTEM;
     }
@@ -411,7 +412,42 @@ export class OrgStore extends DurableObject<Env> {
 
   // Calls
   callerContext(input: CallerContextInputT) { return this.#answer((s) => callerContext(s, input)); }
-  resolve(phone: string, source: string) { return this.#answer((s) => calls.resolveCaller(s, phone, source)); }
+  /**
+   * resolve_contact. A known, withheld, invalid or blocked number is answered at once. A new
+   * number waits for the rest of this turn of the event loop: every new number that arrives
+   * meanwhile gets its stub in the same transaction, so a burst of new callers pays one commit,
+   * not one each (each answer still leaves only once its stub is durable). No contact is ever
+   * made twice: each stub is made by resolveCaller inside that transaction, which finds the
+   * contact the number got meanwhile (from another request of the batch, a recorded call, an
+   * edit) instead of making a second.
+   */
+  async resolve(phone: string, source: string): Promise<Answer<calls.Resolution>> {
+    const found = this.#answer((s) => calls.lookupCaller(s, phone));
+    if (!found.ok || !("stubFor" in found.value)) return found as Answer<calls.Resolution>;
+    return this.#newCallers.add({ phone, source });
+  }
+
+  readonly #newCallers = new TurnBatch<{ phone: string; source: string }, Answer<calls.Resolution>>((requests) => this.#makeStubs(requests));
+
+  /** All of them in one transaction; should that fail, each in its own (one bad request fails alone). */
+  #makeStubs(requests: { phone: string; source: string }[]): (Answer<calls.Resolution> | Error)[] {
+    const one = (r: { phone: string; source: string }) => this.#answer((s) => calls.resolveCaller(s, r.phone, r.source));
+    if (requests.length > 1) {
+      try {
+        const all = this.#answer((s) => requests.map((r) => calls.resolveCaller(s, r.phone, r.source)));
+        if (all.ok) return all.value.map((value) => ({ ok: true, value }));
+      } catch {
+        // each on its own, below
+      }
+    }
+    return requests.map((r) => {
+      try {
+        return one(r);
+      } catch (err) {
+        return err instanceof Error ? err : new Error(String(err));
+      }
+    });
+  }
   recordCall(body: CallInputT) { return this.#answer((s) => calls.recordCall(s, body)); }
   assertCall(id: string) { return this.#answer((s) => calls.assertCall(s, id)); }
   saveTranscription(id: string, t: { key: string; chars: number; ended_at?: string; duration_seconds?: number }) { return this.#answer((s) => calls.saveTranscription(s, id, t)); }

@@ -1,0 +1,31 @@
+/**
+ * Gathers what arrives during one turn of the event loop (until a 0 ms timer fires) and hands
+ * it all to `run` at once. Each add() settles with its own result, or throws its own error
+ * (`run` answers one per item, in order). In a Durable Object the wait lets the requests already
+ * queued for the object in, so a burst shares one transaction and one commit; alone, an item
+ * waits for nothing but the timer.
+ */
+export class TurnBatch<I, O> {
+  #items: I[] | null = null;
+  #done: Promise<(O | Error)[]> | null = null;
+
+  constructor(private readonly run: (items: I[]) => (O | Error)[]) {}
+
+  async add(item: I): Promise<O> {
+    if (!this.#items || !this.#done) {
+      const items: I[] = [];
+      this.#items = items;
+      this.#done = new Promise((next) => setTimeout(next, 0)).then(() => {
+        this.#items = null;
+        this.#done = null;
+        return this.run(items);
+      });
+    }
+    const done = this.#done;
+    const i = this.#items.push(item) - 1;
+    const out = (await done)[i];
+    if (out instanceof Error) throw out;
+    if (out === undefined) throw new Error("a batch answered fewer results than it was given items");
+    return out;
+  }
+}
