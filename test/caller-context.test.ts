@@ -118,6 +118,23 @@ describe("caller context", () => {
     expect((await context(key, { phone: "4155550602" })).body).toMatchObject({ contact_id: res.body.contact_id, known: true, call_count: 1 });
   });
 
+  it("a burst of new callers, and of one new number, with resolves of the same numbers: one contact per number, one 'new' answer each", async () => {
+    const numbers = ["+14155550611", "+14155550612", "+14155550613"];
+    const sent = numbers.flatMap((n) => [
+      ...Array.from({ length: 5 }, () => ({ kind: "context", n, res: context(key, { phone: n }) })),
+      { kind: "resolve", n, res: call("POST", "/api/contacts/resolve", { bearer: key, body: { phone: n } }) },
+    ]);
+    const answers = await Promise.all(sent.map(async (a) => ({ ...a, res: await a.res })));
+    expect(answers.every((a) => a.res.status === 200)).toBe(true);
+    for (const n of numbers) {
+      const mine = answers.filter((a) => a.n === n);
+      expect(new Set(mine.map((a) => a.res.body.contact_id)).size).toBe(1);
+      // Exactly one of them made the stub: a context saying known: false, or the resolve saying created.
+      expect(mine.filter((a) => (a.kind === "context" ? a.res.body.known === false : a.res.body.created === true))).toHaveLength(1);
+      expect(await countRows(org.id, "SELECT count(*) AS n FROM contact_phones WHERE phone_number = ?", n)).toBe(1);
+    }
+  });
+
   it("a withheld number creates nothing; an outbound call serves the dialer the same facts", async () => {
     const before = await countRows(org.id, "SELECT count(*) AS n FROM contacts");
     const withheld = await context(key, { phone: "anonymous" });

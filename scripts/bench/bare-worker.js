@@ -64,12 +64,14 @@ export class StoreCopy extends DurableObject {
     super(ctx, env);
     this.s = new StoreContext(drizzle(ctx.storage, { schema }), ctx.storage.sql, ctx.id.name ?? "copy", () => {});
     /** @type {TurnBatch<string, import("../../worker/store/calls").Resolution>} */
-    this.newCallers = new TurnBatch((phones) => ctx.storage.transactionSync(() => phones.map((p) => resolveCaller(this.s, p, "inbound_call"))));
+    this.newCallers = new TurnBatch((phones) =>
+      ctx.storage.transactionSync(() => phones.map((p) => ctx.storage.transactionSync(() => resolveCaller(this.s, p, "inbound_call")))),
+    );
   }
 
   /**
    * As the store's resolve: a known number answered at once, new numbers gathered for a turn of
-   * the event loop and their stubs written in one transaction.
+   * the event loop and their stubs written in one transaction, each in its own savepoint.
    * @param {string} phone
    */
   async resolve(phone) {

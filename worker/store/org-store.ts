@@ -5,7 +5,7 @@ import { nowIso } from "../lib/ids";
 import { Problem } from "../lib/problem";
 import { TurnBatch } from "../lib/turn-batch";
 import type { AssignmentQueryT } from "../schemas/assignments";
-import type { CallerContextInputT } from "../schemas/caller-context";
+import type { CallerContextInputT, CallerFacts } from "../schemas/caller-context";
 import type { CallInputT } from "../schemas/calls";
 import type { ConsentInputT, OutboundCheckInputT } from "../schemas/consent";
 import type { AddressInputT, AddressUpdateT, ContactCreateInput, ContactUpdateInput, EmailInputT, EmailUpdateT, ListQuery, ListSelection, PhoneInputT, PhoneUpdateT } from "../schemas/contacts";
@@ -235,6 +235,36 @@ export class OrgStore extends DurableObject<Env> {
   }
 
   /**
+   * Runs `fn` as #answer does, but together with every other #inTurn call that reaches the store
+   * in the same turn of the event loop (until a 0 ms timer fires): one transaction and one
+   * commit for all of them, each in its own savepoint (a nested transactionSync: a failure rolls
+   * back its own changes only), each answer leaving once that transaction has committed.
+   */
+  #inTurn<T>(fn: (s: StoreContext) => T): Promise<Answer<T>> {
+    const who = this.s.who;
+    return this.#turn.add(() => {
+      this.s.who = who;
+      try {
+        return this.#answer(fn);
+      } finally {
+        this.s.who = SYSTEM;
+      }
+    }) as Promise<Answer<T>>;
+  }
+
+  readonly #turn = new TurnBatch<() => Answer<unknown>, Answer<unknown>>((queued) =>
+    this.ctx.storage.transactionSync(() =>
+      queued.map((run) => {
+        try {
+          return run();
+        } catch (err) {
+          return err instanceof Error ? err : new Error(String(err));
+        }
+      }),
+    ),
+  );
+
+  /**
    * Runs `fn` in a transaction that is always rolled back: what a change would do, without doing it
    * (an import's preview).
    */
@@ -411,43 +441,29 @@ export class OrgStore extends DurableObject<Env> {
   activity(contactId: string, q: { kinds: activity.ActivityKind[]; cursor?: string; limit: number }) { return this.#answer((s) => activity.activity(s, contactId, q)); }
 
   // Calls
-  callerContext(input: CallerContextInputT) { return this.#answer((s) => callerContext(s, input)); }
   /**
-   * resolve_contact. A known, withheld, invalid or blocked number is answered at once. A new
-   * number waits for the rest of this turn of the event loop: every new number that arrives
-   * meanwhile gets its stub in the same transaction, so a burst of new callers pays one commit,
-   * not one each (each answer still leaves only once its stub is durable). No contact is ever
-   * made twice: each stub is made by resolveCaller inside that transaction, which finds the
-   * contact the number got meanwhile (from another request of the batch, a recorded call, an
-   * edit) instead of making a second.
+   * What a voice agent is told before it speaks. A known caller's in one transaction; a new
+   * number's stub is made in this turn's shared transaction (#inTurn), as resolve's are.
+   */
+  async callerContext(input: CallerContextInputT): Promise<Answer<CallerFacts>> {
+    const known = this.#answer((s) => ("stubFor" in calls.lookupCaller(s, input.phone) ? null : callerContext(s, input)));
+    if (!known.ok || known.value) return known as Answer<CallerFacts>;
+    return this.#inTurn((s) => callerContext(s, input));
+  }
+
+  /**
+   * resolve_contact. A known, withheld, invalid or blocked number is answered at once; a new
+   * number's stub is made in this turn's shared transaction (#inTurn): a burst of new callers
+   * pays one commit, not one each. No contact is ever made twice: the stub is made by
+   * resolveCaller inside that transaction, which finds the contact the number got meanwhile
+   * (another request of the batch, a recorded call, an edit) instead of making a second.
    */
   async resolve(phone: string, source: string): Promise<Answer<calls.Resolution>> {
     const found = this.#answer((s) => calls.lookupCaller(s, phone));
     if (!found.ok || !("stubFor" in found.value)) return found as Answer<calls.Resolution>;
-    return this.#newCallers.add({ phone, source });
+    return this.#inTurn((s) => calls.resolveCaller(s, phone, source));
   }
 
-  readonly #newCallers = new TurnBatch<{ phone: string; source: string }, Answer<calls.Resolution>>((requests) => this.#makeStubs(requests));
-
-  /** All of them in one transaction; should that fail, each in its own (one bad request fails alone). */
-  #makeStubs(requests: { phone: string; source: string }[]): (Answer<calls.Resolution> | Error)[] {
-    const one = (r: { phone: string; source: string }) => this.#answer((s) => calls.resolveCaller(s, r.phone, r.source));
-    if (requests.length > 1) {
-      try {
-        const all = this.#answer((s) => requests.map((r) => calls.resolveCaller(s, r.phone, r.source)));
-        if (all.ok) return all.value.map((value) => ({ ok: true, value }));
-      } catch {
-        // each on its own, below
-      }
-    }
-    return requests.map((r) => {
-      try {
-        return one(r);
-      } catch (err) {
-        return err instanceof Error ? err : new Error(String(err));
-      }
-    });
-  }
   recordCall(body: CallInputT) { return this.#answer((s) => calls.recordCall(s, body)); }
   assertCall(id: string) { return this.#answer((s) => calls.assertCall(s, id)); }
   saveTranscription(id: string, t: { key: string; chars: number; ended_at?: string; duration_seconds?: number }) { return this.#answer((s) => calls.saveTranscription(s, id, t)); }
