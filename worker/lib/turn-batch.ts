@@ -6,23 +6,21 @@
  * waits for nothing but the timer.
  */
 export class TurnBatch<I, O> {
-  #items: I[] | null = null;
-  #done: Promise<(O | Error)[]> | null = null;
+  #open: { items: I[]; done: Promise<(O | Error)[]> } | null = null;
 
   constructor(private readonly run: (items: I[]) => (O | Error)[]) {}
 
   async add(item: I): Promise<O> {
-    if (!this.#items || !this.#done) {
+    if (!this.#open) {
       const items: I[] = [];
-      this.#items = items;
-      this.#done = new Promise((next) => setTimeout(next, 0)).then(() => {
-        this.#items = null;
-        this.#done = null;
+      const done = new Promise((next) => setTimeout(next, 0)).then(() => {
+        this.#open = null;
         return this.run(items);
       });
+      this.#open = { items, done };
     }
-    const done = this.#done;
-    const i = this.#items.push(item) - 1;
+    const { items, done } = this.#open;
+    const i = items.push(item) - 1;
     const out = (await done)[i];
     if (out instanceof Error) throw out;
     if (out === undefined) throw new Error("a batch answered fewer results than it was given items");

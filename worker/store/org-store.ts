@@ -86,8 +86,9 @@ interface Restore {
  * everything of that organization: contacts and their channels, tags, assignments, calls and
  * analyses, messages, notes, todos, memory, phone lines, settings, job state and the search
  * index. It migrates itself on first use after a deploy. Every method below is one Workers RPC
- * and one SQLite transaction; domain errors come back as problems (Answer), since an error's
- * own properties do not cross RPC.
+ * and one SQLite transaction (a new caller's stub: a savepoint in a transaction shared with the
+ * others of the same turn, #inTurn); domain errors come back as problems (Answer), since an
+ * error's own properties do not cross RPC.
  */
 export class OrgStore extends DurableObject<Env> {
   private readonly s: StoreContext;
@@ -207,8 +208,8 @@ export class OrgStore extends DurableObject<Env> {
   }
 
   /**
-   * Runs one of the methods below (synchronous, an Answer each) for `who`: the member or API key
-   * of the Worker's request, whom the field history names. One RPC, like calling the method.
+   * Runs one of the methods below (an Answer each, or a promise of one) for `who`: the member or
+   * API key of the Worker's request, whom the field history names. One RPC, like calling the method.
    */
   call(method: string, args: unknown[], who: Who | null): Answer<unknown> | Promise<Answer<unknown>> {
     const fn = (this as unknown as Record<string, unknown>)[method];
