@@ -74,10 +74,11 @@ export class StoreCopy extends DurableObject {
    * the event loop and their stubs written in one transaction, each in its own savepoint.
    * @param {string} phone
    */
-  async resolve(phone) {
+  resolve(phone) {
     const found = this.ctx.storage.transactionSync(() => lookupCaller(this.s, phone));
-    const r = "stubFor" in found ? await this.newCallers.add(phone) : found;
-    return { contact_id: r.contactId, created: r.created };
+    /** @param {import("../../worker/store/calls").Resolution} r */
+    const answer = (r) => ({ contact_id: r.contactId, created: r.created });
+    return "stubFor" in found ? this.newCallers.add(phone).then(answer) : answer(found);
   }
 
   /** @param {"list" | "assignments"} route @param {any} query */

@@ -446,20 +446,20 @@ export class OrgStore extends DurableObject<Env> {
    * What a voice agent is told before it speaks. A known caller's in one transaction; a new
    * number's stub is made in this turn's shared transaction (#inTurn), as resolve's are.
    */
-  async callerContext(input: CallerContextInputT): Promise<Answer<CallerFacts>> {
+  callerContext(input: CallerContextInputT): Answer<CallerFacts> | Promise<Answer<CallerFacts>> {
     const known = this.#answer((s) => ("stubFor" in calls.lookupCaller(s, input.phone) ? null : callerContext(s, input)));
     if (!known.ok || known.value) return known as Answer<CallerFacts>;
     return this.#inTurn((s) => callerContext(s, input));
   }
 
   /**
-   * resolve_contact. A known, withheld, invalid or blocked number is answered at once; a new
-   * number's stub is made in this turn's shared transaction (#inTurn): a burst of new callers
-   * pays one commit, not one each. No contact is ever made twice: the stub is made by
-   * resolveCaller inside that transaction, which finds the contact the number got meanwhile
-   * (another request of the batch, a recorded call, an edit) instead of making a second.
+   * resolve_contact. A known, withheld, invalid or blocked number is answered at once (a value,
+   * not a promise); a new number's stub is made in this turn's shared transaction (#inTurn): a
+   * burst of new callers pays one commit, not one each. No contact is ever made twice: the stub
+   * is made by resolveCaller inside that transaction, which finds the contact the number got
+   * meanwhile (another request of the batch, a recorded call, an edit) instead of making a second.
    */
-  async resolve(phone: string, source: string): Promise<Answer<calls.Resolution>> {
+  resolve(phone: string, source: string): Answer<calls.Resolution> | Promise<Answer<calls.Resolution>> {
     const found = this.#answer((s) => calls.lookupCaller(s, phone));
     if (!found.ok || !("stubFor" in found.value)) return found as Answer<calls.Resolution>;
     return this.#inTurn((s) => calls.resolveCaller(s, phone, source));
