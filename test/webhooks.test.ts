@@ -98,6 +98,19 @@ describe("Retell", () => {
     expect(list.body.find((i: Json) => i.provider === "retell")).toMatchObject({ last_event: "call_inbound", last_error: null });
   });
 
+  it("a burst of call_inbound for new numbers: one contact per number, told 'new' once", async () => {
+    const numbers = ["+14155550711", "+14155550712", "+14155550713"];
+    const sent = numbers.flatMap((n) => Array.from({ length: 4 }, () => ({ n, res: retell(retellUrl, { event: "call_inbound", call_inbound: { from_number: n, to_number: "+12125550100" } }) })));
+    const answers = await Promise.all(sent.map(async (a) => ({ n: a.n, res: await a.res })));
+    expect(answers.every((a) => a.res.status === 200 && typeof a.res.body.call_inbound.metadata.contact_id === "string")).toBe(true);
+    for (const n of numbers) {
+      const mine = answers.filter((a) => a.n === n);
+      expect(new Set(mine.map((a) => a.res.body.call_inbound.metadata.contact_id)).size).toBe(1);
+      expect(mine.filter((a) => a.res.body.call_inbound.dynamic_variables.known_contact === "false")).toHaveLength(1);
+      expect(await countRows(org.id, "SELECT count(*) AS n FROM contact_phones WHERE phone_number = ?", n)).toBe(1);
+    }
+  });
+
   it("call_started, call_ended, call_analyzed and a retry make one call with transcript and analysis; enrichment is queued once", async () => {
     const base = { call_id: "call_retell_1", agent_id: "agent_1", agent_version: 1, call_type: "phone_call", direction: "inbound", from_number: "+14155550703", to_number: "+12125550100" };
     const transcript = "Agent: Thanks for calling.\nUser: Hi, this is Zoe Park, I'd like to book a cleaning.\n";

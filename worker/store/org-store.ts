@@ -503,9 +503,13 @@ export class OrgStore extends DurableObject<Env> {
   // Voice-platform integrations (configured in D1)
   integrationStatuses(ids: string[]) { return this.#answer((s) => integrations.integrationStatuses(s, ids)); }
   removeIntegrationStatus(id: string) { return this.#answer((s) => integrations.removeIntegrationStatus(s, id)); }
-  /** The caller's context for a platform's ring-time webhook, noted on the integration. */
+  /**
+   * The caller's context for a platform's ring-time webhook, noted on the integration. Every one
+   * writes (the note, and a new caller's stub), so it shares the turn's transaction (#inTurn): a
+   * burst of ringing calls pays one commit.
+   */
   platformCallerContext(id: string, event: string, input: CallerContextInputT) {
-    return this.#answer((s) => {
+    return this.#inTurn((s) => {
       integrations.noteIntegrationEvent(s, id, event);
       return callerContext(s, input);
     });
