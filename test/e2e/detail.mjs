@@ -63,11 +63,16 @@ async function seedContact(page) {
     emails: [{ email: "maya@okafor.example" }],
   });
   const tag = await apiOk(page, "POST", "/api/tags", { name: "VIP", color: "#8b5cf6" });
-  // The pipeline routes take an admin session as well as an API key.
-  const call = await apiOk(page, "POST", "/api/calls", {
-    caller_phone: "+1 415 555 0132",
-    started_at: new Date(Date.now() - 26 * 3600_000).toISOString(),
+  // Yesterday at noon in the browser's time zone: the feed labels it "Yesterday" at any hour the
+  // test runs (26 hours ago was the day before yesterday from midnight to 2 am).
+  const yesterdayNoon = await page.evaluate(() => {
+    const d = new Date();
+    d.setDate(d.getDate() - 1);
+    d.setHours(12, 0, 0, 0);
+    return d.toISOString();
   });
+  // The pipeline routes take an admin session as well as an API key.
+  const call = await apiOk(page, "POST", "/api/calls", { caller_phone: "+1 415 555 0132", started_at: yesterdayNoon });
   assert.equal(call.contact_id, contact.id, "the call resolves to the contact with that number");
   await apiOk(page, "PUT", `/api/calls/${call.call_id}/transcription`, {
     transcription: "Agent: Brightline Dental, how can I help?\nCaller: Hi, this is Maya Okafor. I'd like to move my cleaning to a Thursday afternoon.",
