@@ -60,7 +60,11 @@ export function phoneForms(e164: string): PhoneForms {
   return { country: parsed.country ?? null, national: parsed.formatNational(), international: parsed.formatInternational() };
 }
 
-/** Display form: national format for the organization's own country, international otherwise. */
-export const displayPhone = (forms: PhoneForms, region: string): string => (forms.country === region ? forms.national : forms.international);
-
-export const formatPhone = (e164: string, region: string): string => displayPhone(phoneForms(e164), region);
+/**
+ * Display form: national format for the organization's own country, international otherwise
+ * (a contact's numbers: the same rule over their stored forms, in CONTACTS_JSON).
+ */
+export function formatPhone(e164: string, region: string): string {
+  const forms = phoneForms(e164);
+  return forms.country === region ? forms.national : forms.international;
+}

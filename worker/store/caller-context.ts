@@ -2,7 +2,7 @@ import { type SQL, sql } from "drizzle-orm";
 import type { CallerContextInputT, CallerContextT, CallerFacts } from "../schemas/caller-context";
 import { zoneOfNumber } from "../lib/number-zones";
 import { isZone, localIso } from "../lib/timezone";
-import { lineOf, resolveCaller } from "./calls";
+import { type Resolution, lineOf, resolveCaller } from "./calls";
 import type { StoreContext } from "./context";
 import { UNSENDABLE_STATUSES } from "./messages";
 
@@ -57,10 +57,14 @@ const CONTEXT = sql`SELECT c.id, c.first_name, c.last_name, c.company, c.job_tit
  * call (a stub for a new number, nothing for a withheld one) and everything known about them, in
  * one transaction — the facts in one statement, lists built as JSON by SQLite (in a Durable Object
  * each statement and each row handed to JavaScript costs more than the SQL). `dynamic_variables`
- * flattens it to strings for prompt templates.
+ * flattens it to strings for prompt templates. `resolved`: the caller, when this transaction has
+ * already looked them up.
  */
-export function callerContext(s: StoreContext, input: CallerContextInputT): CallerFacts {
-  const resolved = resolveCaller(s, input.phone, input.direction === "outbound" ? "outbound_call" : "inbound_call");
+export function callerContext(
+  s: StoreContext,
+  input: CallerContextInputT,
+  resolved: Resolution = resolveCaller(s, input.phone, input.direction === "outbound" ? "outbound_call" : "inbound_call"),
+): CallerFacts {
   const line = lineOf(s, input.to_phone)?.name ?? null;
   const phone = resolved.phone?.e164 ?? input.phone.trim();
   const row = resolved.contactId ? s.prepared<ContextRow>(CONTEXT, { id: resolved.contactId })[0] : undefined;

@@ -2,7 +2,8 @@ import { and, eq, sql } from "drizzle-orm";
 import { newId, nowIso } from "../lib/ids";
 import { Problem, notFound } from "../lib/problem";
 import type { AddressInputT, AddressUpdateT, EmailInputT, EmailUpdateT, PhoneInputT, PhoneUpdateT } from "../schemas/contacts";
-import { addressJson, assertContact, emailJson, phoneJson } from "./contacts";
+import type { Contact } from "../schemas/contacts";
+import { assertContact, loadContact } from "./contacts";
 import type { StoreContext } from "./context";
 import { parsePhoneInput, phoneColumns, phoneConflict } from "./numbers";
 import { contactAddresses, contactEmails, contactPhones } from "./schema";
@@ -22,6 +23,16 @@ function settlePreferred(s: StoreContext, kind: Kind, contactId: string, keepId:
   s.run(sql`UPDATE ${table} SET ${flag} = 1
     WHERE id = (SELECT id FROM ${table} WHERE contact_id = ${contactId} ORDER BY created_at, id LIMIT 1)
     AND NOT EXISTS (SELECT 1 FROM ${table} WHERE contact_id = ${contactId} AND ${flag} = 1)`);
+}
+
+/**
+ * A phone, email or address as its contact's answer shows it (CONTACTS_JSON builds both): an
+ * entry is written one way, whether it comes alone or with its contact.
+ */
+function entryOf<K extends "phones" | "emails" | "addresses">(s: StoreContext, contactId: string, kind: K, id: string): Contact[K][number] {
+  const entry = (loadContact(s, contactId)[kind] as Contact[K][number][]).find((e) => e.id === id);
+  if (!entry) throw new Error(`${kind} ${id} of contact ${contactId} was just written and is not there`);
+  return entry;
 }
 
 function findPhone(s: StoreContext, contactId: string, phoneId: string) {
@@ -47,7 +58,7 @@ export function addPhone(s: StoreContext, contactId: string, body: PhoneInputT) 
     })
     .run();
   settlePreferred(s, PHONES, contactId, id, body.is_preferred);
-  return phoneJson(findPhone(s, contactId, id), s.defaultRegion());
+  return entryOf(s, contactId, "phones", id);
 }
 
 export function updatePhone(s: StoreContext, contactId: string, phoneId: string, body: PhoneUpdateT) {
@@ -61,7 +72,7 @@ export function updatePhone(s: StoreContext, contactId: string, phoneId: string,
   };
   if (Object.keys(changes).length) s.db.update(contactPhones).set(changes).where(eq(contactPhones.id, phoneId)).run();
   settlePreferred(s, PHONES, contactId, phoneId, body.is_preferred);
-  return phoneJson(findPhone(s, contactId, phoneId), s.defaultRegion());
+  return entryOf(s, contactId, "phones", phoneId);
 }
 
 export function deletePhone(s: StoreContext, contactId: string, phoneId: string) {
@@ -94,7 +105,7 @@ export function addEmail(s: StoreContext, contactId: string, body: EmailInputT) 
     .values({ id, contactId, email: body.email, emailNormalized: body.email.toLowerCase(), label: body.label, isPreferred: body.is_preferred === true, createdAt: nowIso() })
     .run();
   settlePreferred(s, EMAILS, contactId, id, body.is_preferred);
-  return emailJson(findEmail(s, contactId, id));
+  return entryOf(s, contactId, "emails", id);
 }
 
 export function updateEmail(s: StoreContext, contactId: string, emailId: string, body: EmailUpdateT) {
@@ -107,7 +118,7 @@ export function updateEmail(s: StoreContext, contactId: string, emailId: string,
   };
   if (Object.keys(changes).length) s.db.update(contactEmails).set(changes).where(eq(contactEmails.id, emailId)).run();
   settlePreferred(s, EMAILS, contactId, emailId, body.is_preferred);
-  return emailJson(findEmail(s, contactId, emailId));
+  return entryOf(s, contactId, "emails", emailId);
 }
 
 export function deleteEmail(s: StoreContext, contactId: string, emailId: string) {
@@ -127,7 +138,7 @@ export function addAddress(s: StoreContext, contactId: string, { is_primary, ...
   const id = newId();
   s.db.insert(contactAddresses).values({ id, contactId, ...fields, isPrimary: is_primary, createdAt: nowIso() }).run();
   settlePreferred(s, ADDRESSES, contactId, id, is_primary);
-  return addressJson(findAddress(s, contactId, id));
+  return entryOf(s, contactId, "addresses", id);
 }
 
 export function updateAddress(s: StoreContext, contactId: string, addressId: string, { is_primary, ...fields }: AddressUpdateT) {
@@ -135,7 +146,7 @@ export function updateAddress(s: StoreContext, contactId: string, addressId: str
   const changes = { ...Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)), ...(is_primary !== undefined && { isPrimary: is_primary }) };
   if (Object.keys(changes).length) s.db.update(contactAddresses).set(changes).where(eq(contactAddresses.id, addressId)).run();
   settlePreferred(s, ADDRESSES, contactId, addressId, is_primary);
-  return addressJson(findAddress(s, contactId, addressId));
+  return entryOf(s, contactId, "addresses", addressId);
 }
 
 export function deleteAddress(s: StoreContext, contactId: string, addressId: string) {

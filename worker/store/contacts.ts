@@ -1,39 +1,12 @@
 import { type SQL, eq, sql } from "drizzle-orm";
 import { newId, nowIso } from "../lib/ids";
-import { displayPhone } from "../lib/phone";
 import { Problem, notFound } from "../lib/problem";
 import { CONTACT_STATUSES, type Contact, type ContactCreateInput, type ContactUpdateInput, type ListQuery, type ListSelection, STAGE_FILTERS } from "../schemas/contacts";
 import { startOfDay } from "../lib/timezone";
 import { parsePhoneInput, phoneColumns, phoneConflict } from "./numbers";
 import { type StoreContext, inIds } from "./context";
-import { contactAddresses, contactEmails, contactPhones, contacts } from "./schema";
+import { contactEmails, contactPhones, contacts } from "./schema";
 import { type Filters, type ListParams, type Range, runList } from "./search";
-
-export const phoneJson = (p: typeof contactPhones.$inferSelect, region: string) => ({
-  id: p.id,
-  phone_number: p.phoneNumber,
-  formatted: displayPhone({ country: p.country, national: p.national ?? p.phoneNumber, international: p.international ?? p.phoneNumber }, region),
-  label: p.label,
-  is_preferred: p.isPreferred,
-});
-
-export const emailJson = (e: typeof contactEmails.$inferSelect) => ({
-  id: e.id,
-  email: e.email,
-  label: e.label,
-  is_preferred: e.isPreferred,
-});
-
-export const addressJson = (a: typeof contactAddresses.$inferSelect) => ({
-  id: a.id,
-  label: a.label,
-  street: a.street,
-  city: a.city,
-  state: a.state,
-  zip: a.zip,
-  country: a.country,
-  is_primary: a.isPrimary,
-});
 
 const p = sql.placeholder;
 /** A 0/1 column as a JSON boolean. */

@@ -447,7 +447,10 @@ export class OrgStore extends DurableObject<Env> {
    * number's stub is made in this turn's shared transaction (#inTurn), as resolve's are.
    */
   callerContext(input: CallerContextInputT): Answer<CallerFacts> | Promise<Answer<CallerFacts>> {
-    const known = this.#answer((s) => ("stubFor" in calls.lookupCaller(s, input.phone) ? null : callerContext(s, input)));
+    const known = this.#answer((s) => {
+      const found = calls.lookupCaller(s, input.phone);
+      return "stubFor" in found ? null : callerContext(s, input, found);
+    });
     if (!known.ok || known.value) return known as Answer<CallerFacts>;
     return this.#inTurn((s) => callerContext(s, input));
   }
